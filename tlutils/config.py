@@ -1,0 +1,86 @@
+"""Profiles: one lesson, three sizes (full, quick, offline).
+
+A notebook calls :func:`tlutils.setup` once; the returned :class:`Config` carries every size a
+lesson reads (image size, batch size, epochs, subset sizes) and where weights come from. The
+lesson's cells are the same in every profile: only these numbers and the data sources change.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+PROFILE_ENV = "TLUTILS_PROFILE"
+CACHE_ENV = "TLUTILS_CACHE"
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    """Sizes and sources for one profile.
+
+    Example:
+        >>> cfg = PROFILES["quick"]
+        >>> cfg.input_shape
+        (128, 128, 3)
+    """
+
+    profile: str
+    image_size: int
+    batch_size: int
+    epochs: int
+    fine_tune_epochs: int
+    max_train: int | None  # None: the whole split
+    max_eval: int | None  # cap for validation and test splits
+    weights: str | None  # "imagenet", or None for random weights (offline dry run)
+    seed: int = 42
+    cache_dir: Path = Path("~/.cache/tlutils").expanduser()
+
+    @property
+    def input_shape(self) -> tuple[int, int, int]:
+        """Shape of one RGB image as the vision models receive it."""
+        return (self.image_size, self.image_size, 3)
+
+    @property
+    def dry_run(self) -> bool:
+        """True when vision numbers are meaningless (random weights, mock images)."""
+        return self.weights is None
+
+    @property
+    def offline(self) -> bool:
+        """True when nothing may be downloaded."""
+        return self.profile == "offline"
+
+    @property
+    def tfds_dir(self) -> Path:
+        """Where tensorflow-datasets keeps downloaded and prepared datasets."""
+        return Path(os.environ.get("TFDS_DATA_DIR", self.cache_dir / "tensorflow_datasets"))
+
+
+PROFILES: dict[str, Config] = {
+    # The real lesson: Colab or a GPU.
+    "full": Config("full", image_size=224, batch_size=32, epochs=10, fine_tune_epochs=10,
+                   max_train=None, max_eval=None, weights="imagenet"),
+    # Same sources, sized for a laptop CPU or a class demo (a few minutes per lesson).
+    "quick": Config("quick", image_size=128, batch_size=32, epochs=3, fine_tune_epochs=2,
+                    max_train=480, max_eval=160, weights="imagenet"),
+    # No network: random vision weights and mock images; the tests run this.
+    "offline": Config("offline", image_size=32, batch_size=8, epochs=2, fine_tune_epochs=1,
+                      max_train=32, max_eval=16, weights=None),
+}
+
+
+def resolve(profile: str | None = None, seed: int = 42) -> Config:
+    """Return the Config for ``profile`` (default: ``$TLUTILS_PROFILE``, else ``full``).
+
+    Example:
+        >>> resolve("offline").weights is None
+        True
+    """
+    name = (profile or os.environ.get(PROFILE_ENV) or "full").strip().lower()
+    if name not in PROFILES:
+        raise ValueError(
+            f"Unknown profile {name!r}: choose one of {', '.join(PROFILES)} "
+            f"(set {PROFILE_ENV} or pass profile=...)."
+        )
+    cache = Path(os.environ.get(CACHE_ENV, "~/.cache/tlutils")).expanduser()
+    return dataclasses.replace(PROFILES[name], seed=seed, cache_dir=cache)

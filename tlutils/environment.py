@@ -1,0 +1,128 @@
+"""`tlutils.setup()`: the first call of every notebook.
+
+It chooses the profile, keeps TensorFlow's C++ logs out of the outputs, points every download
+cache at one folder, seeds Python, NumPy and TensorFlow, finds the device, and prints one
+compact block so a screenshot of the notebook says how it was run.
+"""
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from importlib import metadata
+
+from . import config as _config
+from .config import Config
+
+_current: Config | None = None
+
+REPORTED_PACKAGES = ("tensorflow", "keras", "transformers", "tensorflow-datasets")
+
+DRY_RUN_BANNER = """\
+*** OFFLINE DRY RUN: vision models have random weights and the images are random mock data.
+*** Every accuracy and curve below is meaningless; the code path is the real one.
+*** For the real lesson run with TLUTILS_PROFILE=full (or quick) where the internet is reachable."""
+
+
+def in_colab() -> bool:
+    """True inside Google Colab.
+
+    Example:
+        >>> in_colab()
+        False
+    """
+    return "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ
+
+
+def package_version(name: str) -> str:
+    """Installed version of a distribution, or ``"not installed"``.
+
+    Example:
+        >>> package_version("no-such-package-xyz")
+        'not installed'
+    """
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def describe_device() -> str:
+    """One line naming the accelerator TensorFlow will use (TPU, GPUs, or the CPU)."""
+    import tensorflow as tf
+
+    if os.environ.get("COLAB_TPU_ADDR") or os.environ.get("TPU_NAME"):
+        return "TPU"
+    gpus = tf.config.list_physical_devices("GPU")
+    if gpus:
+        return f"{len(gpus)} GPU(s): " + ", ".join(g.name for g in gpus)
+    return f"CPU only ({os.cpu_count()} cores)"
+
+
+def _quiet_tensorflow() -> None:
+    """Hide TensorFlow's C++ and Python info logs; must run before TensorFlow is imported."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if "tensorflow" in sys.modules:
+        import tensorflow as tf
+
+        tf.get_logger().setLevel("ERROR")
+
+
+def _point_caches(cfg: Config) -> None:
+    """Send Keras weights, Hugging Face files and datasets to ``cfg.cache_dir``, unless the
+    user already chose a place (KERAS_HOME, HF_HOME, TFDS_DATA_DIR win)."""
+    cfg.cache_dir.mkdir(parents=True, exist_ok=True)
+    if "keras" not in sys.modules:  # Keras reads KERAS_HOME once, at import
+        os.environ.setdefault("KERAS_HOME", str(cfg.cache_dir / "keras"))
+    os.environ.setdefault("HF_HOME", str(cfg.cache_dir / "huggingface"))
+    if cfg.offline:
+        # Transformers must never try the hub in the offline profile.
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+
+
+def report(cfg: Config) -> str:
+    """The compact block that :func:`setup` prints."""
+    versions = " | ".join(f"{n} {package_version(n)}" for n in REPORTED_PACKAGES)
+    lines = [
+        f"tlutils {package_version('tlutils')} | Python {platform.python_version()} | {versions}",
+        f"profile: {cfg.profile} | device: {describe_device()} | Colab: "
+        f"{'yes' if in_colab() else 'no'}",
+        f"images {cfg.image_size} px | batch {cfg.batch_size} | epochs {cfg.epochs} "
+        f"(+{cfg.fine_tune_epochs} fine-tuning) | examples per split: "
+        f"{cfg.max_train or 'all'} train, {cfg.max_eval or 'all'} eval | seed {cfg.seed}",
+    ]
+    if cfg.dry_run:
+        lines.append(DRY_RUN_BANNER)
+    return "\n".join(lines)
+
+
+def setup(profile: str | None = None, seed: int = 42, verbose: bool = True) -> Config:
+    """Prepare a notebook: profile, quiet logs, caches, seeds, device report.
+
+    ``profile`` defaults to ``$TLUTILS_PROFILE`` and then to ``"full"``.
+
+    Example:
+        >>> cfg = setup("offline", verbose=False)
+        >>> (cfg.profile, cfg.dry_run)
+        ('offline', True)
+    """
+    global _current
+    cfg = _config.resolve(profile, seed)
+    _quiet_tensorflow()
+    _point_caches(cfg)
+    import keras
+
+    keras.utils.set_random_seed(cfg.seed)  # Python, NumPy and TensorFlow at once
+    from .downloads import install_notebook_handler
+
+    install_notebook_handler()
+    if verbose:
+        print(report(cfg))
+    _current = cfg
+    return cfg
+
+
+def current() -> Config:
+    """The Config of the last :func:`setup` call (running setup() first if there was none)."""
+    return _current if _current is not None else setup(verbose=False)
