@@ -9,12 +9,16 @@ from __future__ import annotations
 import os
 import platform
 import sys
+import warnings
 from importlib import metadata
 
 from . import config as _config
 from .config import Config
 
 _current: Config | None = None
+_saved_switches: dict[str, str | None] = {}
+
+HUB_OFFLINE_SWITCHES = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
 
 REPORTED_PACKAGES = ("tensorflow", "keras", "transformers", "tensorflow-datasets")
 
@@ -60,12 +64,19 @@ def describe_device() -> str:
 
 
 def _quiet_tensorflow() -> None:
-    """Hide TensorFlow's C++ and Python info logs; must run before TensorFlow is imported."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    if "tensorflow" in sys.modules:
-        import tensorflow as tf
+    """Keep library log lines out of the lesson's outputs (errors still show).
 
-        tf.get_logger().setLevel("ERROR")
+    TF_CPP_MIN_LOG_LEVEL only works when set before TensorFlow is imported.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import absl.logging
+    import tensorflow as tf
+
+    absl.logging.set_verbosity(absl.logging.ERROR)  # e.g. tensorflow-datasets' info lines
+    tf.get_logger().setLevel("ERROR")
+    # Keras 3.15 warns on every fit() with a tf.data input that its own default shuffle=True
+    # is ignored; the lessons shuffle in the pipeline, so the warning only confuses.
+    warnings.filterwarnings("ignore", message=r"`shuffle=True` was passed, but will be ignored")
 
 
 def _point_caches(cfg: Config) -> None:
@@ -75,10 +86,18 @@ def _point_caches(cfg: Config) -> None:
     if "keras" not in sys.modules:  # Keras reads KERAS_HOME once, at import
         os.environ.setdefault("KERAS_HOME", str(cfg.cache_dir / "keras"))
     os.environ.setdefault("HF_HOME", str(cfg.cache_dir / "huggingface"))
-    if cfg.offline:
-        # Transformers must never try the hub in the offline profile.
-        os.environ["HF_HUB_OFFLINE"] = "1"
-        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    # Transformers must never try the hub in the offline profile; a later setup() with a real
+    # profile in the same process puts back what was there before.
+    for name in HUB_OFFLINE_SWITCHES:
+        if cfg.offline and name not in _saved_switches:
+            _saved_switches[name] = os.environ.get(name)
+            os.environ[name] = "1"
+        elif not cfg.offline and name in _saved_switches:
+            previous = _saved_switches.pop(name)
+            if previous is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = previous
 
 
 def report(cfg: Config) -> str:

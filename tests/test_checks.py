@@ -1,0 +1,25 @@
+"""Claims checked with a margin, and skipped honestly in the dry run."""
+import pytest
+
+from tlutils import PROFILES
+from tlutils.checks import expect_at_least
+
+
+def test_claim_that_holds_is_reported(capsys):
+    assert expect_at_least(0.8, 0.6, "well above chance", PROFILES["quick"])
+    assert "Checked: well above chance (0.800 >= 0.600)" in capsys.readouterr().out
+
+
+def test_claim_that_fails_raises():
+    with pytest.raises(AssertionError, match="Claim failed: well above chance"):
+        expect_at_least(0.3, 0.6, "well above chance", PROFILES["full"])
+
+
+def test_dry_run_skips_claims_that_need_pretrained_weights(capsys):
+    assert not expect_at_least(0.1, 0.6, "beats chance", PROFILES["offline"])
+    assert "Not checked in the offline dry run" in capsys.readouterr().out
+
+
+def test_dry_run_still_checks_mechanical_claims():
+    with pytest.raises(AssertionError):
+        expect_at_least(0.1, 0.6, "mechanics", PROFILES["offline"], needs_pretrained=False)

@@ -1,0 +1,102 @@
+"""The project's own promises: pins in step, notebooks clean and Colab-ready, `make` idempotent."""
+from __future__ import annotations
+
+import re
+import subprocess
+import tomllib
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from conftest import ROOT
+
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+REPO_URL = PYPROJECT["project"]["urls"]["Repository"]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
+
+
+def _pins(requirements: list[str]) -> dict[str, str]:
+    pins = {}
+    for line in requirements:
+        name, _, version = line.partition("==")
+        pins[name.strip().lower().replace("_", "-")] = version.strip()
+    return pins
+
+
+def test_environment_yml_pins_match_pyproject():
+    project = PYPROJECT["project"]
+    wanted = project["dependencies"] + [r for group in project["optional-dependencies"].values()
+                                        for r in group]
+    conda = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_section = next(d["pip"] for d in conda["dependencies"] if isinstance(d, dict))
+    assert _pins([r for r in pip_section if not r.startswith("-e")]) == _pins(wanted)
+
+
+def test_every_direct_dependency_is_pinned_exactly():
+    project = PYPROJECT["project"]
+    for requirement in project["dependencies"] + project["optional-dependencies"]["test"]:
+        assert re.fullmatch(r"[A-Za-z0-9_.-]+==[0-9][0-9A-Za-z.]*", requirement.split("#")[0].strip())
+
+
+def test_lock_file_agrees_with_direct_pins():
+    lock = _pins([line for line in (ROOT / "requirements-lock.txt").read_text().splitlines()
+                  if line and not line.startswith("#")])
+    project = PYPROJECT["project"]
+    for name, version in _pins(project["dependencies"]).items():
+        assert lock.get(name) == version, name
+
+
+def test_notebooks_are_numbered_in_teaching_order():
+    assert NOTEBOOKS, "no notebooks"
+    numbers = [int(re.fullmatch(r"(\d\d)_[a-z0-9_]+\.ipynb", nb.name).group(1)) for nb in NOTEBOOKS]
+    assert numbers == list(range(1, len(numbers) + 1))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_keeps_only_checked_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert "widgets" not in nb.metadata
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        checked = CHECK_MARK in cell.source
+        if cell.outputs:
+            assert checked, f"unchecked cell keeps outputs: {cell.source[:60]!r}"
+            assert cell.execution_count, "nbval refuses outputs on a cell with no execution count"
+            assert all(o.output_type != "error" for o in cell.outputs)
+        if checked:
+            assert cell.outputs, f"checked cell has no stored output: {cell.source[:60]!r}"
+    text = path.read_text()
+    assert not re.search(r"/(root|tmp|work|home)/", text), "a machine path leaked into the notebook"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_opens_on_colab(path):
+    nb = nbformat.read(path, as_version=4)
+    badge = f"https://colab.research.google.com/github/{REPO_URL.removeprefix('https://github.com/')}"
+    assert f"{badge}/blob/main/notebooks/{path.name}" in nb.cells[0].source
+    setup = next(c for c in nb.cells if c.cell_type == "code").source
+    assert '"google.colab" in sys.modules' in setup
+    assert f"git+{REPO_URL}" in setup and "tlutils.setup()" in setup
+
+
+def test_readme_starts_with_the_two_commands_and_maps_every_lesson():
+    readme = (ROOT / "README.md").read_text()
+    first_block = readme.split("```")[1]
+    assert [line.strip() for line in first_block.strip().splitlines()[-2:]] == ["make lab", "make test"]
+    for path in NOTEBOOKS:
+        assert f"notebooks/{path.name}" in readme
+
+
+def test_ci_runs_the_readme_test_command():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_second_setup_has_nothing_left_to_do():
+    """`make lab` and `make test` reuse .venv: the install step is up to date after one run."""
+    result = subprocess.run(["make", "-q", "setup"], cwd=ROOT, capture_output=True)
+    assert result.returncode == 0, "make would reinstall: the stamp is older than a pinned file"

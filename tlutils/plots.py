@@ -1,0 +1,96 @@
+"""The plots a practitioner expects: training curves, prediction grids, confusion matrices."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.ticker import MaxNLocator
+from sklearn.metrics import ConfusionMatrixDisplay
+
+
+def _as_dict(history: Any) -> dict[str, list[float]]:
+    """A Keras ``History`` or a plain dict of metric lists, as a dict."""
+    return dict(getattr(history, "history", history))
+
+
+def plot_history(*histories: Any, fine_tune_at: int | None = None,
+                 metrics: Sequence[str] = ("loss", "accuracy"), title: str = "") -> plt.Figure:
+    """Training and validation curves, one panel per metric, histories joined end to end.
+
+    Pass the history of each training stage in order; ``fine_tune_at`` (an epoch count, by
+    default the length of the first history when there are two or more) draws a marker where
+    fine-tuning starts.
+
+    Example:
+        >>> fig = plot_history({"loss": [1.0, 0.5], "val_loss": [1.1, 0.7],
+        ...                     "accuracy": [0.4, 0.8], "val_accuracy": [0.3, 0.6]})
+        >>> len(fig.axes)
+        2
+    """
+    merged: dict[str, list[float]] = {}
+    for history in histories:
+        for key, values in _as_dict(history).items():
+            merged.setdefault(key, []).extend(values)
+    if fine_tune_at is None and len(histories) > 1:
+        fine_tune_at = len(next(iter(_as_dict(histories[0]).values())))
+    fig, axes = plt.subplots(1, len(metrics), figsize=(5 * len(metrics), 3.6), squeeze=False)
+    for ax, metric in zip(axes[0], metrics):
+        for prefix, label in (("", "training"), ("val_", "validation")):
+            values = merged.get(prefix + metric)
+            if values:
+                ax.plot(range(1, len(values) + 1), values, marker="o", label=label)
+        if fine_tune_at:
+            ax.axvline(fine_tune_at + 0.5, color="gray", linestyle="--", label="fine-tuning starts")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(metric)
+        ax.grid(alpha=0.3)
+        ax.legend()
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def show_predictions(images: Any, true: Sequence[int], predicted: Sequence[int],
+                     class_names: Sequence[str], ncols: int = 4) -> plt.Figure:
+    """A grid of images titled "predicted (true)", green when right and red when wrong.
+
+    ``images`` are displayable pixels: floats in [0, 1] or uint8 in [0, 255].
+
+    Example:
+        >>> fig = show_predictions(np.zeros((2, 8, 8, 3)), [0, 1], [0, 0], ["a", "b"])
+        >>> [ax.get_title() for ax in fig.axes][:2]
+        ['a', 'a (true: b)']
+    """
+    images = np.asarray(images)
+    nrows = int(np.ceil(len(images) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(2.6 * ncols, 2.8 * nrows), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for ax, image, t, p in zip(axes.flat, images, true, predicted):
+        ax.imshow(image.astype("uint8") if image.max() > 1 else image)
+        right = int(t) == int(p)
+        title = class_names[int(p)] if right else f"{class_names[int(p)]} (true: {class_names[int(t)]})"
+        ax.set_title(title, color="green" if right else "red", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_confusion_matrix(true: Sequence[int], predicted: Sequence[int],
+                          class_names: Sequence[str]) -> plt.Figure:
+    """Confusion matrix with class names (scikit-learn's display), rows = true classes.
+
+    Example:
+        >>> fig = plot_confusion_matrix([0, 1, 1], [0, 1, 0], ["cat", "dog"])
+        >>> fig.axes[0].get_ylabel()
+        'True label'
+    """
+    display = ConfusionMatrixDisplay.from_predictions(
+        true, predicted, labels=list(range(len(class_names))), display_labels=class_names,
+        xticks_rotation=45, colorbar=False,
+    )
+    display.figure_.tight_layout()
+    return display.figure_
