@@ -22,4 +22,4 @@ def test_dry_run_skips_claims_that_need_pretrained_weights(capsys):
 
 def test_dry_run_still_checks_mechanical_claims():
     with pytest.raises(AssertionError):
-        expect_at_least(0.1, 0.6, "mechanics", PROFILES["offline"], needs_pretrained=False)
+        expect_at_least(0.1, 0.6, "mechanics", PROFILES["offline"], skip_in_dry_run=False)

@@ -50,9 +50,10 @@ def test_lock_file_agrees_with_direct_pins():
 
 
 def test_notebooks_are_numbered_in_teaching_order():
+    """NN_topic.ipynb, one notebook per number (numbers of lessons still to come may be missing)."""
     assert NOTEBOOKS, "no notebooks"
     numbers = [int(re.fullmatch(r"(\d\d)_[a-z0-9_]+\.ipynb", nb.name).group(1)) for nb in NOTEBOOKS]
-    assert numbers == list(range(1, len(numbers) + 1))
+    assert len(set(numbers)) == len(numbers) and numbers[0] == 1
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

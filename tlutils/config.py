@@ -32,6 +32,10 @@ class Config:
     max_train: int | None  # None: the whole split
     max_eval: int | None  # cap for validation and test splits
     weights: str | None  # "imagenet", or None for random weights (offline dry run)
+    text_max_train: int | None  # text lessons: training examples (None: all)
+    text_max_eval: int | None  # text lessons: cap for validation and test
+    max_length: int  # tokens per text
+    text_epochs: int  # fine-tuning epochs of a pretrained BERT
     seed: int = 42
     cache_dir: Path = Path("~/.cache/tlutils").expanduser()
 
@@ -59,13 +63,16 @@ class Config:
 PROFILES: dict[str, Config] = {
     # The real lesson: Colab or a GPU.
     "full": Config("full", image_size=224, batch_size=32, epochs=10, fine_tune_epochs=10,
-                   max_train=None, max_eval=None, weights="imagenet"),
+                   max_train=None, max_eval=None, weights="imagenet",
+                   text_max_train=20_000, text_max_eval=None, max_length=128, text_epochs=3),
     # Same sources, sized for a laptop CPU or a class demo (a few minutes per lesson).
     "quick": Config("quick", image_size=128, batch_size=32, epochs=3, fine_tune_epochs=2,
-                    max_train=480, max_eval=160, weights="imagenet"),
+                    max_train=480, max_eval=160, weights="imagenet",
+                    text_max_train=400, text_max_eval=400, max_length=64, text_epochs=2),
     # No network: random vision weights and mock images; the tests run this.
     "offline": Config("offline", image_size=32, batch_size=8, epochs=2, fine_tune_epochs=1,
-                      max_train=32, max_eval=16, weights=None),
+                      max_train=32, max_eval=16, weights=None,
+                      text_max_train=None, text_max_eval=None, max_length=32, text_epochs=3),
 }
 
 

@@ -69,11 +69,16 @@ def downloading(what: str, cache: Path | str | None = None) -> Iterator[None]:
         raise DownloadError(failure_message(what, exc, cache)) from exc
 
 
+# What a download failure raised in a lesson's own cell says (keras.utils.get_file, the
+# Hugging Face hub client, requests/urllib3); other OSErrors keep their usual traceback.
+NETWORK_MARKERS = ("URL fetch failure", "huggingface.co", "Max retries exceeded")
+
+
 def _show_download_failure(shell, etype, value, tb, tb_offset=None):
     """IPython custom-exception hook: one sentence for download failures, else the usual."""
     if isinstance(value, DownloadError):
         print(f"DownloadError: {value}", file=sys.stderr)
-    elif is_network_failure(value) and "URL fetch failure" in str(value):
+    elif is_network_failure(value) and any(m in str(value) for m in NETWORK_MARKERS):
         print(f"DownloadError: {failure_message('pretrained weights', value)}", file=sys.stderr)
     else:
         shell.showtraceback((etype, value, tb), tb_offset=tb_offset)

@@ -63,12 +63,17 @@ def describe_device() -> str:
     return f"CPU only ({os.cpu_count()} cores)"
 
 
-def _quiet_tensorflow() -> None:
+def _quiet_libraries() -> None:
     """Keep library log lines out of the lesson's outputs (errors still show).
 
-    TF_CPP_MIN_LOG_LEVEL only works when set before TensorFlow is imported.
+    TF_CPP_MIN_LOG_LEVEL and TRANSFORMERS_VERBOSITY only work when set before the import.
+    Transformers' notice that its TensorFlow classes are deprecated is hidden too: the course
+    pins 4.57.6, the last release with them, on purpose (lesson 03 says so).
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    if "transformers" in sys.modules:
+        sys.modules["transformers"].logging.set_verbosity_error()
     import absl.logging
     import tensorflow as tf
 
@@ -110,6 +115,8 @@ def report(cfg: Config) -> str:
         f"images {cfg.image_size} px | batch {cfg.batch_size} | epochs {cfg.epochs} "
         f"(+{cfg.fine_tune_epochs} fine-tuning) | examples per split: "
         f"{cfg.max_train or 'all'} train, {cfg.max_eval or 'all'} eval | seed {cfg.seed}",
+        f"text: {cfg.max_length} tokens | {cfg.text_epochs} epochs | examples: "
+        f"{cfg.text_max_train or 'all'} train, {cfg.text_max_eval or 'all'} eval",
     ]
     if cfg.dry_run:
         lines.append(DRY_RUN_BANNER)
@@ -128,7 +135,7 @@ def setup(profile: str | None = None, seed: int = 42, verbose: bool = True) -> C
     """
     global _current
     cfg = _config.resolve(profile, seed)
-    _quiet_tensorflow()
+    _quiet_libraries()
     _point_caches(cfg)
     import keras
 

@@ -94,3 +94,50 @@ def plot_confusion_matrix(true: Sequence[int], predicted: Sequence[int],
     )
     display.figure_.tight_layout()
     return display.figure_
+
+
+def plot_similarity(matrix: Any, labels: Sequence[str], title: str = "") -> plt.Figure:
+    """Heatmap of a square similarity matrix (e.g. cosine similarities of sentence embeddings).
+
+    Example:
+        >>> fig = plot_similarity(np.eye(2), ["a", "b"])
+        >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+        ['a', 'b']
+    """
+    matrix = np.asarray(matrix)
+    fig, ax = plt.subplots(figsize=(1.1 * len(labels) + 3, 0.8 * len(labels) + 1.5))
+    image = ax.imshow(matrix, cmap="viridis", vmin=min(0.0, matrix.min()), vmax=1.0)
+    ax.set_xticks(range(len(labels)), labels, rotation=40, ha="right")
+    ax.set_yticks(range(len(labels)), labels)
+    for (i, j), value in np.ndenumerate(matrix):
+        ax.text(j, i, f"{value:.2f}", ha="center", va="center",
+                color="black" if value > 0.6 else "white", fontsize=8)
+    fig.colorbar(image, ax=ax, shrink=0.8)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_bars(values: dict[str, float], ylabel: str, title: str = "",
+              reference: float | None = None, reference_label: str = "") -> plt.Figure:
+    """Bars comparing approaches on one number, each labelled with its value.
+
+    Example:
+        >>> fig = plot_bars({"a": 0.9, "b": 0.5}, "accuracy", reference=0.5)
+        >>> [t.get_text() for t in fig.axes[0].texts]
+        ['0.900', '0.500']
+    """
+    fig, ax = plt.subplots(figsize=(1.8 * len(values) + 2, 3.6))
+    bars = ax.bar(list(values), list(values.values()), color=plt.cm.tab10.colors[: len(values)])
+    for bar, value in zip(bars, values.values()):
+        ax.text(bar.get_x() + bar.get_width() / 2, value, f"{value:.3f}", ha="center", va="bottom")
+    if reference is not None:
+        ax.axhline(reference, color="gray", linestyle="--", label=reference_label or None)
+        if reference_label:
+            ax.legend(loc="lower right")
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import os
 from pathlib import Path
 from typing import Any
 
@@ -58,16 +59,24 @@ def convert_minilm(target: Path) -> Path:
     return target
 
 
-def pretrained_source(name: str = "bert-base-uncased", cfg: Config | None = None) -> str:
-    """What to pass to ``from_pretrained``: the hub name, or offline the local MiniLM folder.
+# The files a TensorFlow BERT and its fast tokenizer need (not the PyTorch or Flax weights).
+HUB_FILES = ["config.json", "tf_model.h5", "vocab.txt", "tokenizer.json", "tokenizer_config.json",
+             "special_tokens_map.json"]
 
-    Example:
-        >>> pretrained_source("bert-base-uncased", PROFILES["full"])
-        'bert-base-uncased'
+
+def pretrained_source(name: str = "bert-base-uncased", cfg: Config | None = None) -> str:
+    """A local folder to pass to ``from_pretrained``.
+
+    ``full``/``quick``: the hub checkpoint ``name``, downloaded once into the Hugging Face cache
+    (a filled cache works without network). ``offline``: the packaged MiniLM, converted once
+    to TensorFlow in ``cfg.cache_dir``. A failed download raises :class:`DownloadError`.
     """
     cfg = cfg or current()
     if not cfg.offline:
-        return name
+        from huggingface_hub import snapshot_download
+
+        with downloading(f"the {name} model", os.environ.get("HF_HOME", cfg.cache_dir / "huggingface")):
+            return snapshot_download(name, allow_patterns=HUB_FILES)
     target = cfg.cache_dir / "minilm-l6-tf"
     if not (target / "tf_model.h5").exists():
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -95,13 +104,26 @@ def load_bert(name: str = "bert-base-uncased", task: str | None = None,
     source = pretrained_source(name, cfg)
     model_class = {None: TFBertModel, "classification": TFBertForSequenceClassification}[task]
     extra = {"num_labels": num_labels} if num_labels else {}
-    with downloading(f"the {name} model", cfg.cache_dir / "huggingface"):
-        tokenizer = BertTokenizerFast.from_pretrained(source)
-        if pretrained:
-            model = model_class.from_pretrained(source, **extra)
-        else:
-            model = model_class(BertConfig.from_pretrained(source, **extra))
+    tokenizer = BertTokenizerFast.from_pretrained(source)
+    if pretrained:
+        model = model_class.from_pretrained(source, **extra)
+    else:
+        model = model_class(BertConfig.from_pretrained(source, **extra))
+        model(model.dummy_inputs)  # create the weights now, as from_pretrained does
     return tokenizer, model
+
+
+def mean_pool(last_hidden_state: Any, attention_mask: Any) -> np.ndarray:
+    """Average each text's token vectors, ignoring padding: one sentence vector per text.
+
+    Written out in lesson 03.
+
+    Example:
+        >>> mean_pool(np.array([[[1.0, 2.0], [3.0, 4.0], [9.0, 9.0]]]), np.array([[1, 1, 0]]))
+        array([[2., 3.]])
+    """
+    mask = np.asarray(attention_mask, dtype="float32")[..., None]
+    return (np.asarray(last_hidden_state) * mask).sum(axis=1) / mask.sum(axis=1)
 
 
 @dataclasses.dataclass
@@ -136,14 +158,15 @@ def read_csv_split(path: Path) -> TextSplit:
     return TextSplit([r["text"] for r in rows], np.array([int(r["label"]) for r in rows]))
 
 
-def _load_sst2(cfg: Config, max_train: int | None) -> TextData:
+def _load_sst2(cfg: Config) -> TextData:
     """SST-2 from tensorflow-datasets; GLUE's labelled validation set serves as the test set."""
     import tensorflow_datasets as tfds
 
-    held_out = 872  # as many training sentences kept aside for validation as the test set has
-    train_split = f"train[{held_out}:{held_out + max_train}]" if max_train else f"train[{held_out}:]"
+    held_out = min(872, cfg.text_max_eval or 872)  # training sentences kept aside for validation
+    end = f"{held_out + cfg.text_max_train}" if cfg.text_max_train else ""
+    test = f"validation[:{cfg.text_max_eval}]" if cfg.text_max_eval else "validation"
     with downloading("the SST-2 dataset", cfg.tfds_dir):
-        splits = tfds.load("glue/sst2", split=[train_split, f"train[:{held_out}]", "validation"],
+        splits = tfds.load("glue/sst2", split=[f"train[{held_out}:{end}]", f"train[:{held_out}]", test],
                            data_dir=str(cfg.tfds_dir))
 
     def as_split(ds):
@@ -152,9 +175,6 @@ def _load_sst2(cfg: Config, max_train: int | None) -> TextData:
 
     return TextData(*(as_split(ds) for ds in splits), class_names=SENTIMENT_CLASSES,
                     source="SST-2 (GLUE) via tensorflow-datasets")
-
-
-TEXT_TRAIN_SIZES = {"full": 20_000, "quick": 2_000}
 
 
 def load_sentiment(cfg: Config | None = None) -> TextData:
@@ -167,7 +187,7 @@ def load_sentiment(cfg: Config | None = None) -> TextData:
     """
     cfg = cfg or current()
     if not cfg.offline:
-        return _load_sst2(cfg, TEXT_TRAIN_SIZES[cfg.profile])
+        return _load_sst2(cfg)
     folder = DATA_DIR / "sentiment"
     if not folder.exists():
         raise FileNotFoundError(f"{folder} is missing: the offline data ships with the course "
