@@ -136,6 +136,7 @@ def plot_bars(values: dict[str, float], ylabel: str, title: str = "",
         ax.axhline(reference, color="gray", linestyle="--", label=reference_label or None)
         if reference_label:
             ax.legend(loc="lower right")
+    ax.margins(y=0.12)  # room for the value labels above the tallest bar
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)
