@@ -195,3 +195,40 @@ def load_sentiment(cfg: Config | None = None) -> TextData:
     splits = [read_csv_split(folder / f"{name}.csv") for name in ("train", "validation", "test")]
     return TextData(*splits, class_names=SENTIMENT_CLASSES,
                     source="course sentiment set (data/sentiment; test words unseen in training)")
+
+
+def encode_texts(tokenizer: Any, texts: list[str], max_length: int) -> dict[str, np.ndarray]:
+    """Token ids and masks of ``texts``, padded or cut to ``max_length`` (shown in lesson 04).
+
+    Example:
+        >>> tokenizer, _ = load_bert(cfg=PROFILES["offline"])
+        >>> encode_texts(tokenizer, ["a fine film"], 8)["input_ids"].shape
+        (1, 8)
+    """
+    return dict(tokenizer(texts, padding="max_length", truncation=True, max_length=max_length,
+                          return_tensors="np"))
+
+
+def fit_classifier(model: Any, train: tuple[dict, np.ndarray], validation: tuple[dict, np.ndarray],
+                   learning_rate: float, epochs: int, batch_size: int = 16, seed: int = 42,
+                   warmup: float = 0.1, verbose: int = 2) -> Any:
+    """Train a Transformers TF classifier with AdamW, linear warm-up and linear decay.
+
+    The recipe written out in lesson 04; ``train`` and ``validation`` are ``(encoded, labels)``.
+    Returns the Keras history.
+    """
+    import tensorflow as tf
+    from transformers import create_optimizer
+
+    train_ds = (tf.data.Dataset.from_tensor_slices(train).shuffle(len(train[1]), seed=seed)
+                .batch(batch_size))
+    steps = epochs * len(train_ds)
+    optimizer, _ = create_optimizer(init_lr=learning_rate, num_train_steps=steps,
+                                    num_warmup_steps=int(steps * warmup))
+    model.compile(optimizer=optimizer, metrics=["accuracy"])
+    return model.fit(train_ds, validation_data=validation, epochs=epochs, verbose=verbose)
+
+
+def predict_labels(model: Any, encoded: dict[str, np.ndarray]) -> np.ndarray:
+    """The predicted class of every text of a Transformers TF classifier."""
+    return model.predict(encoded, batch_size=64, verbose=0).logits.argmax(axis=1)

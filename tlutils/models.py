@@ -1,0 +1,28 @@
+"""Freezing and unfreezing pretrained Keras bases (the loop lesson 02 writes out)."""
+from __future__ import annotations
+
+import keras
+
+
+def unfreeze_top(base: keras.Model, n: int, keep_batchnorm_frozen: bool = True) -> list[str]:
+    """Make the last ``n`` layers of ``base`` trainable and freeze the rest.
+
+    BatchNormalization layers stay frozen when ``keep_batchnorm_frozen`` (their moving statistics
+    were learned on the pretraining data; small fine-tuning batches would overwrite them). Call
+    the base with ``training=False`` in the model too, and re-compile the model afterwards: a
+    change of ``trainable`` takes effect at the next ``compile``. Returns the trainable layers'
+    names.
+
+    Example:
+        >>> base = keras.applications.VGG16(weights=None, include_top=False, input_shape=(32, 32, 3))
+        >>> unfreeze_top(base, 4)
+        ['block5_conv1', 'block5_conv2', 'block5_conv3', 'block5_pool']
+    """
+    if not 0 <= n <= len(base.layers):
+        raise ValueError(f"n must be between 0 and {len(base.layers)} (the base's layers), not {n}")
+    base.trainable = True
+    for index, layer in enumerate(base.layers):
+        top = index >= len(base.layers) - n
+        is_bn = isinstance(layer, keras.layers.BatchNormalization)
+        layer.trainable = top and not (is_bn and keep_batchnorm_frozen)
+    return [layer.name for layer in base.layers if layer.trainable]
