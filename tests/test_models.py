@@ -45,3 +45,17 @@ def test_frozen_batchnorm_statistics_survive_training(mobilenet):
     before = [w.numpy().copy() for w in stats]
     model.fit(np.random.rand(8, 32, 32, 3), np.arange(8) % 2, epochs=1, verbose=0)
     assert all(np.array_equal(b, w.numpy()) for b, w in zip(before, stats))
+
+
+def test_training_false_alone_does_not_protect_batchnorm_in_keras3():
+    """What lessons 02 and 05 teach: if a Keras release changes this, their text must change."""
+    inputs = keras.Input((8, 8, 3))
+    inner = keras.Model(inputs, keras.layers.BatchNormalization()(keras.layers.Conv2D(2, 3)(inputs)))
+    inner.trainable = True
+    outer_in = keras.Input((8, 8, 3))
+    outer = keras.Model(outer_in, keras.layers.Dense(1)(keras.layers.Flatten()(inner(outer_in, training=False))))
+    outer.compile("adam", "mse")
+    norm = inner.layers[-1]
+    before = norm.moving_mean.numpy().copy()
+    outer.fit(np.random.rand(4, 8, 8, 3), np.zeros((4, 1)), epochs=1, verbose=0)
+    assert not np.array_equal(before, norm.moving_mean.numpy())

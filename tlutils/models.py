@@ -7,11 +7,12 @@ import keras
 def unfreeze_top(base: keras.Model, n: int, keep_batchnorm_frozen: bool = True) -> list[str]:
     """Make the last ``n`` layers of ``base`` trainable and freeze the rest.
 
-    BatchNormalization layers stay frozen when ``keep_batchnorm_frozen`` (their moving statistics
-    were learned on the pretraining data; small fine-tuning batches would overwrite them). Call
-    the base with ``training=False`` in the model too, and re-compile the model afterwards: a
-    change of ``trainable`` takes effect at the next ``compile``. Returns the trainable layers'
-    names.
+    BatchNormalization layers stay frozen when ``keep_batchnorm_frozen``: their moving statistics
+    were learned on the pretraining data, and small fine-tuning batches would overwrite them.
+    In Keras 3 a frozen BatchNormalization layer runs in inference mode, while calling the base
+    with ``training=False`` does not protect it once ``fit`` runs (keras-team/keras#20285;
+    measured in lesson 05). Re-compile the model afterwards: a change of ``trainable`` takes
+    effect at the next ``compile``. Returns the trainable layers' names.
 
     Example:
         >>> base = keras.applications.VGG16(weights=None, include_top=False, input_shape=(32, 32, 3))

@@ -119,6 +119,16 @@ def plot_similarity(matrix: Any, labels: Sequence[str], title: str = "") -> plt.
     return fig
 
 
+def _bar_panel(ax: plt.Axes, values: dict[str, float], ylabel: str) -> None:
+    """Bars labelled with their values on one axis."""
+    bars = ax.bar(list(values), list(values.values()), color=plt.cm.tab10.colors[: len(values)])
+    for bar, value in zip(bars, values.values()):
+        label = f"{value:.3f}" if abs(value) < 100 else f"{value:,.0f}"
+        ax.text(bar.get_x() + bar.get_width() / 2, value, label, ha="center", va="bottom")
+    ax.margins(y=0.12)  # room for the value labels above the tallest bar
+    ax.set_ylabel(ylabel)
+
+
 def plot_bars(values: dict[str, float], ylabel: str, title: str = "",
               reference: float | None = None, reference_label: str = "") -> plt.Figure:
     """Bars comparing approaches on one number, each labelled with its value.
@@ -129,16 +139,32 @@ def plot_bars(values: dict[str, float], ylabel: str, title: str = "",
         ['0.900', '0.500']
     """
     fig, ax = plt.subplots(figsize=(1.8 * len(values) + 2, 3.6))
-    bars = ax.bar(list(values), list(values.values()), color=plt.cm.tab10.colors[: len(values)])
-    for bar, value in zip(bars, values.values()):
-        ax.text(bar.get_x() + bar.get_width() / 2, value, f"{value:.3f}", ha="center", va="bottom")
+    _bar_panel(ax, values, ylabel)
     if reference is not None:
         ax.axhline(reference, color="gray", linestyle="--", label=reference_label or None)
         if reference_label:
             ax.legend(loc="lower right")
-    ax.margins(y=0.12)  # room for the value labels above the tallest bar
-    ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_comparison(results: dict[str, dict[str, float]], metrics: Sequence[str],
+                    title: str = "") -> plt.Figure:
+    """Side-by-side bars: one panel per metric, one bar per setting.
+
+    Example:
+        >>> fig = plot_comparison({"lr 5e-5": {"acc": 0.97, "drift": 0.8},
+        ...                        "lr 2e-3": {"acc": 0.5, "drift": 1.0}}, ["acc", "drift"])
+        >>> [ax.get_ylabel() for ax in fig.axes]
+        ['acc', 'drift']
+    """
+    fig, axes = plt.subplots(1, len(metrics), figsize=(2.2 * len(results) * len(metrics) + 1, 3.6),
+                             squeeze=False)
+    for ax, metric in zip(axes[0], metrics):
+        _bar_panel(ax, {name: r[metric] for name, r in results.items()}, metric)
+    if title:
+        fig.suptitle(title)
     fig.tight_layout()
     return fig
