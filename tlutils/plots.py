@@ -1,6 +1,7 @@
 """The plots a practitioner expects: training curves, prediction grids, confusion matrices."""
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -121,9 +122,10 @@ def plot_similarity(matrix: Any, labels: Sequence[str], title: str = "") -> plt.
 
 def _bar_panel(ax: plt.Axes, values: dict[str, float], ylabel: str) -> None:
     """Bars labelled with their values on one axis."""
-    bars = ax.bar(list(values), list(values.values()), color=plt.cm.tab10.colors[: len(values)])
+    names = [textwrap.fill(name, 12) for name in values]  # long names wrap instead of overlapping
+    bars = ax.bar(names, list(values.values()), color=plt.cm.tab10.colors[: len(values)])
     for bar, value in zip(bars, values.values()):
-        label = f"{value:.3f}" if abs(value) < 100 else f"{value:,.0f}"
+        label = f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
         ax.text(bar.get_x() + bar.get_width() / 2, value, label, ha="center", va="bottom")
     ax.margins(y=0.12)  # room for the value labels above the tallest bar
     ax.set_ylabel(ylabel)
@@ -136,7 +138,7 @@ def plot_bars(values: dict[str, float], ylabel: str, title: str = "",
     Example:
         >>> fig = plot_bars({"a": 0.9, "b": 0.5}, "accuracy", reference=0.5)
         >>> [t.get_text() for t in fig.axes[0].texts]
-        ['0.900', '0.500']
+        ['0.9', '0.5']
     """
     fig, ax = plt.subplots(figsize=(1.8 * len(values) + 2, 3.6))
     _bar_panel(ax, values, ylabel)
@@ -160,8 +162,8 @@ def plot_comparison(results: dict[str, dict[str, float]], metrics: Sequence[str]
         >>> [ax.get_ylabel() for ax in fig.axes]
         ['acc', 'drift']
     """
-    fig, axes = plt.subplots(1, len(metrics), figsize=(2.2 * len(results) * len(metrics) + 1, 3.6),
-                             squeeze=False)
+    width = min(14.0, (1.1 * len(results) + 1.2) * len(metrics))
+    fig, axes = plt.subplots(1, len(metrics), figsize=(width, 3.8), squeeze=False)
     for ax, metric in zip(axes[0], metrics):
         _bar_panel(ax, {name: r[metric] for name, r in results.items()}, metric)
     if title:
