@@ -1,0 +1,123 @@
+"""The Flowers-102 challenge runner, offline on mock data: report, counts, resuming, strategy."""
+import csv
+import dataclasses
+import json
+import subprocess
+import sys
+import textwrap
+
+import keras
+import pytest
+
+from conftest import ROOT
+from tlutils import PROFILES
+from tlutils import challenge
+from tlutils.challenge import approaches
+
+OFFLINE = PROFILES["offline"]
+TINY = dataclasses.replace(challenge.SIZES["offline"], max_train=16, max_eval=8, views=1,
+                           head_epochs=2, fine_tune_epochs=3, scratch_epochs=1)
+# ResNet50 (weights aside) has these counts in every profile; the head is Dense(102) on 2,048.
+HEAD = 2048 * 102 + 102
+EXPECTED = {"feature_extraction": (HEAD, 23_587_712),
+            "fine_tuning": (8_919_040 + HEAD, 14_668_672),  # top 20 layers: conv5_block2/3, BN frozen
+            "scratch": (23_534_592 + HEAD, 53_120)}  # BatchNorm moving statistics are not trained
+
+
+def _epochs(path):
+    with open(path, newline="") as f:
+        return [int(row["epoch"]) for row in csv.DictReader(f)]
+
+
+def test_full_offline_run_writes_the_report_with_exact_counts(tmp_path):
+    results = challenge.run(out_dir=tmp_path, cfg=OFFLINE, sizes=TINY)
+    assert list(results) == list(challenge.APPROACHES)
+    for name, (trainable, frozen) in EXPECTED.items():
+        assert (results[name]["trainable"], results[name]["frozen"]) == (trainable, frozen)
+        assert 0 <= results[name]["mean_per_class"] <= 1 and results[name]["seconds"] > 0
+    saved = json.loads((tmp_path / "results.json").read_text())
+    assert saved["approaches"] == results and saved["sizes"]["views"] == 1
+    with open(tmp_path / "results.csv", newline="") as f:
+        assert [row["approach"] for row in csv.DictReader(f)] == list(challenge.APPROACHES)
+    assert len((tmp_path / "results.md").read_text().strip().splitlines()) == 2 + 3  # header, rule, rows
+    for image in ("accuracy_time.png", "learning_curves.png"):
+        assert (tmp_path / image).stat().st_size > 10_000
+
+
+class StopAfterSecondFineTuneEpoch(keras.callbacks.Callback):
+    """Simulates a Colab disconnect: stops the 3-epoch fine-tuning stage after epoch 2."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.params["epochs"] == TINY.fine_tune_epochs and epoch == 1:
+            raise KeyboardInterrupt("simulated disconnect")
+
+
+class RecordEpochs(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.started = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.started.append((self.params["epochs"], epoch))
+
+
+def test_interrupted_run_resumes_without_redoing_finished_work(tmp_path, monkeypatch):
+    run = ["feature_extraction", "fine_tuning"]
+    with pytest.raises(KeyboardInterrupt):
+        challenge.run(run, tmp_path, OFFLINE, TINY, extra_callbacks=[StopAfterSecondFineTuneEpoch()])
+    finished = tmp_path / "feature_extraction" / "result.json"
+    assert finished.exists() and not (tmp_path / "fine_tuning" / "result.json").exists()
+    kept = {p: p.stat().st_mtime_ns for p in [finished, *(tmp_path / "features").glob("*.npz")]}
+    interrupted_seconds = json.loads((tmp_path / "fine_tuning" / "clock.json").read_text())["seconds"]
+
+    def must_not_run(ctx):
+        raise AssertionError("a finished approach was run again")
+
+    monkeypatch.setitem(approaches.RUNNERS, "feature_extraction", must_not_run)
+    monkeypatch.setattr(challenge, "RUNNERS", approaches.RUNNERS)
+    recorder = RecordEpochs()
+    results = challenge.run(run, tmp_path, OFFLINE, TINY, extra_callbacks=[recorder])
+
+    assert recorder.started == [(3, 2)]  # only the third fine-tuning epoch ran
+    assert _epochs(tmp_path / "fine_tuning" / "history_fine_tune.csv") == [0, 1, 2]
+    assert all(p.stat().st_mtime_ns == t for p, t in kept.items())  # features were not recomputed
+    assert results["fine_tuning"]["seconds"] > interrupted_seconds  # time adds up across runs
+    assert results["fine_tuning"]["trainable"] == EXPECTED["fine_tuning"][0]
+
+
+def test_other_settings_in_the_same_folder_are_refused(tmp_path):
+    (tmp_path / "run.json").write_text(json.dumps({"dataset": "oxford_flowers102", "profile": "full"}))
+    with pytest.raises(ValueError, match="choose another output folder"):
+        challenge.run(["scratch"], tmp_path, OFFLINE, TINY)
+
+
+def test_unknown_approach_is_named():
+    with pytest.raises(ValueError, match="Unknown approach.*'transformer'"):
+        challenge.run(["transformer"], cfg=OFFLINE)
+
+
+def test_challenge_trains_under_mirrored_strategy_on_two_cpus(tmp_path):
+    script = textwrap.dedent(f"""
+        import dataclasses, os, sys
+        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+        import tensorflow as tf
+        cpu = tf.config.list_physical_devices("CPU")[0]
+        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+        import tlutils
+        from tlutils import challenge
+        from tlutils.distribute import pick_strategy
+        assert pick_strategy(["/cpu:0", "/cpu:1"]).num_replicas_in_sync == 2
+        sizes = dataclasses.replace(challenge.SIZES["offline"], max_train=16, max_eval=8, scratch_epochs=1)
+        results = challenge.run(["scratch"], {str(tmp_path)!r}, tlutils.PROFILES["offline"], sizes,
+                                devices=["/cpu:0", "/cpu:1"])
+        print("trainable", results["scratch"]["trainable"])
+    """)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "MirroredStrategy (2 replica(s))" in done.stdout
+    assert f"trainable {EXPECTED['scratch'][0]}" in done.stdout
+
+
+def test_command_line_help():
+    done = subprocess.run([sys.executable, "-m", "tlutils.challenge", "--help"], capture_output=True, text=True)
+    assert done.returncode == 0 and "--approaches" in done.stdout and "resume" in done.stdout

@@ -1,0 +1,195 @@
+"""The three approaches of the challenge, each resumable: feature extraction on cached
+features, fine-tuning the top 20 layers of ResNet50, and training ResNet50 from scratch."""
+from __future__ import annotations
+
+import json
+import time
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+import tensorflow as tf
+from sklearn.metrics import accuracy_score, balanced_accuracy_score
+
+from ..models import unfreeze_top
+from ..params import count_params
+from .pipeline import cached_features, image_batches, labels_of
+from .sizes import ChallengeSizes
+
+APPROACHES = ("feature_extraction", "fine_tuning", "scratch")
+UNFROZEN_LAYERS = 20  # the challenge: "fine-tuning ResNet50 (unfreeze top 20 layers)"
+FEATURES = 2048  # ResNet50's pooled feature size
+
+
+class Clock:
+    """Wall time spent on one approach, kept in ``clock.json`` across interrupted runs."""
+
+    def __init__(self, folder: Path):
+        self.path = folder / "clock.json"
+        self.saved = json.loads(self.path.read_text())["seconds"] if self.path.exists() else 0.0
+        self.start = time.perf_counter()
+
+    @property
+    def seconds(self) -> float:
+        return self.saved + time.perf_counter() - self.start
+
+    def tick(self) -> None:
+        """Write the time so far (called after every epoch and every feature view)."""
+        self.path.write_text(json.dumps({"seconds": self.seconds}))
+
+
+class _ClockCallback(keras.callbacks.Callback):
+    def __init__(self, clock: Clock):
+        super().__init__()
+        self.clock = clock
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        self.clock.tick()
+
+
+class Context:
+    """What every approach needs: sizes, data, strategy, its folder, callbacks, options."""
+
+    def __init__(self, sizes: ChallengeSizes, data: Any, strategy: tf.distribute.Strategy,
+                 out_dir: Path, weights: str | None, seed: int, jit_compile: bool,
+                 extra_callbacks: Sequence[keras.callbacks.Callback] = ()):
+        self.sizes, self.data, self.strategy, self.out_dir = sizes, data, strategy, out_dir
+        self.weights, self.seed, self.jit_compile = weights, seed, jit_compile
+        self.extra_callbacks = list(extra_callbacks)
+
+    def folder(self, approach: str) -> Path:
+        path = self.out_dir / approach
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def callbacks(self, folder: Path, stage: str, clock: Clock) -> list[keras.callbacks.Callback]:
+        """Resume from the last finished epoch, log every epoch, keep time; then any extras."""
+        return [keras.callbacks.BackupAndRestore(str(folder / f"backup_{stage}")),
+                keras.callbacks.CSVLogger(str(folder / f"history_{stage}.csv"), append=True),
+                _ClockCallback(clock), *self.extra_callbacks]
+
+
+def resnet50(weights: str | None, image_size: int) -> keras.Model:
+    """ResNet50 without its ImageNet head."""
+    return keras.applications.ResNet50(weights=weights, include_top=False,
+                                       input_shape=(image_size, image_size, 3))
+
+
+def classifier_head(num_classes: int) -> keras.Sequential:
+    """Dropout and a softmax layer on pooled features (float32 output under mixed precision)."""
+    return keras.Sequential([keras.Input((FEATURES,)), keras.layers.Dropout(0.2),
+                             keras.layers.Dense(num_classes, activation="softmax", dtype="float32")],
+                            name="head")
+
+
+def on_base(base: keras.Model, head: keras.Sequential, image_size: int) -> keras.Model:
+    """Images -> base -> global average pooling -> head."""
+    inputs = keras.Input((image_size, image_size, 3))
+    return keras.Model(inputs, head(keras.layers.GlobalAveragePooling2D()(base(inputs))))
+
+
+def compile_model(model: keras.Model, learning_rate: float, jit_compile: bool) -> None:
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"], jit_compile=jit_compile)
+
+
+def scores(probabilities: np.ndarray, labels: np.ndarray) -> dict[str, float]:
+    """Top-1 accuracy and mean per-class accuracy (the metric Flowers-102 papers report)."""
+    predicted = probabilities.argmax(axis=1)
+    with warnings.catch_warnings():  # a small test set need not hold every one of 102 classes
+        warnings.filterwarnings("ignore", message="y_pred contains classes not in y_true")
+        mean_per_class = balanced_accuracy_score(labels, predicted)
+    return {"top1": float(accuracy_score(labels, predicted)), "mean_per_class": float(mean_per_class)}
+
+
+def train_head(ctx: Context, folder: Path, clock: Clock) -> tuple[keras.Sequential, dict[str, float]]:
+    """Stage shared by feature extraction and fine-tuning: the head on cached frozen features.
+
+    Returns the head and its test scores. A head saved by an earlier run is loaded, not retrained.
+    """
+    with ctx.strategy.scope():
+        extractor = keras.Sequential([resnet50(ctx.weights, ctx.sizes.image_size),
+                                      keras.layers.GlobalAveragePooling2D()])
+    arrays = cached_features(extractor, ctx.data, ctx.sizes, ctx.out_dir / "features", ctx.seed, clock.tick)
+    with ctx.strategy.scope():
+        head = classifier_head(ctx.data.num_classes)
+        compile_model(head, 1e-3, ctx.jit_compile)
+    saved = folder / "head.weights.h5"
+    if saved.exists():
+        head.load_weights(saved)
+    else:
+        x, y = arrays["train"]
+        train = (tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(y), seed=ctx.seed)
+                 .batch(ctx.sizes.batch_size))
+        head.fit(train, validation_data=arrays["validation"], epochs=ctx.sizes.head_epochs, verbose=2,
+                 callbacks=ctx.callbacks(folder, "head", clock))
+        head.save_weights(saved)
+    return head, scores(head.predict(arrays["test"][0], verbose=0), arrays["test"][1])
+
+
+def feature_extraction(ctx: Context) -> dict[str, Any]:
+    """Frozen ResNet50 features (computed once, several augmented views), a trained head."""
+    folder = ctx.folder("feature_extraction")
+    clock = Clock(folder)
+    head, test_scores = train_head(ctx, folder, clock)
+    frozen = count_params(resnet50(None, ctx.sizes.image_size)).total
+    return {**test_scores, "seconds": clock.seconds, "epochs": ctx.sizes.head_epochs,
+            "trainable": count_params(head).trainable, "frozen": frozen,
+            "notes": f"head on cached features, {ctx.sizes.views} augmented views per image"}
+
+
+def _fit_images(ctx: Context, model: keras.Model, folder: Path, stage: str, epochs: int,
+                clock: Clock) -> None:
+    train = image_batches(ctx.data.train, ctx.sizes, augment_seed=ctx.seed, shuffle_seed=ctx.seed)
+    validation = image_batches(ctx.data.validation, ctx.sizes)
+    model.fit(train, validation_data=validation, epochs=epochs, verbose=2,
+              callbacks=ctx.callbacks(folder, stage, clock))
+
+
+def _test_scores(ctx: Context, model: keras.Model) -> dict[str, float]:
+    probabilities = model.predict(image_batches(ctx.data.test, ctx.sizes), verbose=0)
+    return scores(probabilities, labels_of(ctx.data.test))
+
+
+def fine_tuning(ctx: Context) -> dict[str, Any]:
+    """The head from feature extraction (trained here if that approach has not run), then the
+    top 20 layers of ResNet50 unfrozen, BatchNormalization kept frozen, learning rate 1e-5."""
+    folder = ctx.folder("fine_tuning")
+    clock = Clock(folder)
+    reused = ctx.out_dir / "feature_extraction" / "head.weights.h5"
+    if not reused.exists():  # feature extraction was not run: train (or reload) a head here
+        train_head(ctx, folder, clock)
+        reused = folder / "head.weights.h5"
+    with ctx.strategy.scope():
+        base = resnet50(ctx.weights, ctx.sizes.image_size)
+        head = classifier_head(ctx.data.num_classes)
+        head.load_weights(reused)
+        model = on_base(base, head, ctx.sizes.image_size)
+        unfreeze_top(base, UNFROZEN_LAYERS, keep_batchnorm_frozen=True)
+        compile_model(model, 1e-5, ctx.jit_compile)
+    _fit_images(ctx, model, folder, "fine_tune", ctx.sizes.fine_tune_epochs, clock)
+    counts = count_params(model)
+    return {**_test_scores(ctx, model), "seconds": clock.seconds, "epochs": ctx.sizes.fine_tune_epochs,
+            "trainable": counts.trainable, "frozen": counts.frozen,
+            "notes": f"top {UNFROZEN_LAYERS} layers unfrozen, BatchNorm frozen, head from feature extraction"}
+
+
+def scratch(ctx: Context) -> dict[str, Any]:
+    """The same network with random weights, every layer trained (BatchNorm included)."""
+    folder = ctx.folder("scratch")
+    clock = Clock(folder)
+    with ctx.strategy.scope():
+        model = on_base(resnet50(None, ctx.sizes.image_size), classifier_head(ctx.data.num_classes),
+                        ctx.sizes.image_size)
+        compile_model(model, 1e-3, ctx.jit_compile)
+    _fit_images(ctx, model, folder, "scratch", ctx.sizes.scratch_epochs, clock)
+    counts = count_params(model)
+    return {**_test_scores(ctx, model), "seconds": clock.seconds, "epochs": ctx.sizes.scratch_epochs,
+            "trainable": counts.trainable, "frozen": counts.frozen,
+            "notes": "random initialisation, all layers trained"}
+
+
+RUNNERS = {"feature_extraction": feature_extraction, "fine_tuning": fine_tuning, "scratch": scratch}

@@ -1,0 +1,88 @@
+"""Flowers-102 input pipelines: one shared augmentation, images for training, cached features."""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any, Callable
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from ..config import Config
+from ..data import ImageData, load_image_dataset
+from .sizes import SPLITS, ChallengeSizes
+
+preprocess_input = keras.applications.resnet50.preprocess_input
+
+
+def load_flowers102(cfg: Config, sizes: ChallengeSizes) -> ImageData:
+    """Oxford Flowers-102 (102 classes) through tensorflow-datasets, cut to the run's sizes."""
+    run_cfg = dataclasses.replace(cfg, max_train=sizes.max_train, max_eval=sizes.max_eval,
+                                  image_size=sizes.image_size, batch_size=sizes.batch_size)
+    return load_image_dataset("oxford_flowers102", SPLITS, run_cfg)
+
+
+def augmentation(seed: int) -> keras.Sequential:
+    """The one augmentation every approach uses: flips, small rotations and zooms.
+
+    Example:
+        >>> [layer.name for layer in augmentation(0).layers]
+        ['flip', 'rotate', 'zoom']
+    """
+    return keras.Sequential([
+        keras.layers.RandomFlip("horizontal", seed=seed, name="flip"),
+        keras.layers.RandomRotation(0.1, seed=seed, name="rotate"),
+        keras.layers.RandomZoom(0.15, seed=seed, name="zoom"),
+    ], name="augmentation")
+
+
+def image_batches(ds: tf.data.Dataset, sizes: ChallengeSizes, augment_seed: int | None = None,
+                  shuffle_seed: int | None = None) -> tf.data.Dataset:
+    """Resize, (shuffle,) batch, (augment,) apply ResNet50's preprocessing, prefetch."""
+    size = (sizes.image_size, sizes.image_size)
+    ds = ds.map(lambda image, label: (tf.image.resize(image, size), label),
+                num_parallel_calls=tf.data.AUTOTUNE)
+    if shuffle_seed is not None:
+        ds = ds.shuffle(2048, seed=shuffle_seed, reshuffle_each_iteration=True)
+    ds = ds.batch(sizes.batch_size)
+    if augment_seed is not None:
+        augment = augmentation(augment_seed)
+        ds = ds.map(lambda images, labels: (augment(images, training=True), labels),
+                    num_parallel_calls=tf.data.AUTOTUNE)
+    ds = ds.map(lambda images, labels: (preprocess_input(images), labels),
+                num_parallel_calls=tf.data.AUTOTUNE)
+    return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def labels_of(ds: tf.data.Dataset) -> np.ndarray:
+    """All labels of an unbatched (image, label) dataset, in order."""
+    return np.array([int(label) for label in ds.map(lambda image, label: label)])
+
+
+def cached_features(extractor: keras.Model, data: ImageData, sizes: ChallengeSizes, folder: Path,
+                    seed: int, tick: Callable[[], Any] = lambda: None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Features of every image through the frozen ``extractor``, computed once and kept on disk.
+
+    The training set gets ``sizes.views`` differently augmented passes (view k uses seed
+    ``seed + k``), so the head still sees augmented data; validation and test are not
+    augmented. Each view is saved as soon as it is done, so an interrupted run keeps it.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    jobs = {f"train_view{k}": (data.train, seed + k) for k in range(sizes.views)}
+    jobs.update(validation=(data.validation, None), test=(data.test, None))
+    arrays = {}
+    for name, (ds, augment_seed) in jobs.items():
+        path = folder / f"{name}.npz"
+        if not path.exists():
+            print(f"  computing features: {name}", flush=True)
+            x = extractor.predict(image_batches(ds, sizes, augment_seed).map(lambda i, l: i), verbose=0)
+            partial = path.with_suffix(".partial.npz")
+            np.savez(partial, x=x, y=labels_of(ds))
+            partial.replace(path)
+            tick()
+        with np.load(path) as saved:
+            arrays[name] = (saved["x"], saved["y"])
+    views = [arrays.pop(f"train_view{k}") for k in range(sizes.views)]
+    arrays["train"] = (np.concatenate([v[0] for v in views]), np.concatenate([v[1] for v in views]))
+    return arrays

@@ -1,0 +1,69 @@
+"""The challenge's report: JSON, CSV, a Markdown table and plots, all from one results dict."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+
+from ..plots import plot_comparison
+
+COLUMNS = ["approach", "top1", "mean_per_class", "seconds", "epochs", "trainable", "frozen", "notes"]
+HISTORY_FILES = {"feature_extraction": "history_head.csv", "fine_tuning": "history_fine_tune.csv",
+                 "scratch": "history_scratch.csv"}
+
+
+def markdown_table(results: dict[str, dict[str, Any]]) -> str:
+    """The results as a Markdown table, one row per approach.
+
+    Example:
+        >>> print(markdown_table({"scratch": {"top1": 0.5, "mean_per_class": 0.4, "seconds": 90,
+        ...     "epochs": 3, "trainable": 10, "frozen": 0, "notes": "x"}}).splitlines()[2])
+        | scratch | 50.0% | 40.0% | 1.5 | 3 | 10 | 0 | x |
+    """
+    lines = ["| approach | top-1 | mean per-class | minutes | epochs | trainable | frozen | notes |",
+             "|---|---|---|---|---|---|---|---|"]
+    for name, r in results.items():
+        lines.append(f"| {name} | {r['top1']:.1%} | {r['mean_per_class']:.1%} | {r['seconds'] / 60:.1f} "
+                     f"| {r['epochs']} | {r['trainable']:,} | {r['frozen']:,} | {r['notes']} |")
+    return "\n".join(lines)
+
+
+def learning_curves(out_dir: Path, approaches: list[str]) -> plt.Figure:
+    """Validation accuracy per epoch of every approach, from the per-epoch CSV logs."""
+    fig, ax = plt.subplots(figsize=(7, 3.8))
+    for name in approaches:
+        path = out_dir / name / HISTORY_FILES[name]
+        if path.exists():
+            with open(path, newline="") as f:
+                rows = list(csv.DictReader(f))
+            ax.plot([int(r["epoch"]) + 1 for r in rows], [float(r["val_accuracy"]) for r in rows],
+                    marker="o", label=name.replace("_", " "))
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("validation accuracy")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def write_report(out_dir: Path, header: dict[str, Any], results: dict[str, dict[str, Any]]) -> dict[str, Path]:
+    """Write results.json, results.csv, results.md, accuracy_time.png and learning_curves.png."""
+    paths = {name: out_dir / name for name in
+             ("results.json", "results.csv", "results.md", "accuracy_time.png", "learning_curves.png")}
+    paths["results.json"].write_text(json.dumps({**header, "approaches": results}, indent=2))
+    with open(paths["results.csv"], "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({"approach": name, **r} for name, r in results.items())
+    paths["results.md"].write_text(markdown_table(results) + "\n")
+    bars = {name.replace("_", " "): {"top-1 accuracy": r["top1"], "mean per-class accuracy": r["mean_per_class"],
+                                     "minutes": r["seconds"] / 60} for name, r in results.items()}
+    for name, fig in (("accuracy_time.png", plot_comparison(bars, ["top-1 accuracy", "mean per-class accuracy",
+                                                                   "minutes"], "Flowers-102 challenge")),
+                      ("learning_curves.png", learning_curves(out_dir, list(results)))):
+        fig.savefig(paths[name], dpi=100)
+        plt.close(fig)
+    return paths
