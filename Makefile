@@ -24,13 +24,16 @@ $(STAMP): pyproject.toml requirements-lock.txt requirements-offline.txt
 lab: setup
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
 
-# Unit tests of tlutils and every notebook under nbval, in the offline profile.
+# Unit tests of tlutils and every notebook under nbval, in the offline profile, with a fresh
+# cache folder so that every run converts, computes and trains from nothing.
 test: setup
-	TLUTILS_PROFILE=offline $(BIN)/python -m pytest
+	cache=$$(mktemp -d) && TLUTILS_PROFILE=offline TLUTILS_CACHE=$$cache $(BIN)/python -m pytest; \
+		status=$$?; rm -rf $$cache; exit $$status
 
 # Re-run every notebook offline and keep only the outputs nbval checks (see scripts/).
 notebooks: setup
-	TLUTILS_PROFILE=offline $(BIN)/python scripts/refresh_notebooks.py notebooks/*.ipynb
+	cache=$$(mktemp -d) && TLUTILS_PROFILE=offline TLUTILS_CACHE=$$cache \
+		$(BIN)/python scripts/refresh_notebooks.py notebooks/*.ipynb; status=$$?; rm -rf $$cache; exit $$status
 
 # Record every installed version, so a fresh machine gets the same transitive packages.
 lock: setup

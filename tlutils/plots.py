@@ -55,29 +55,43 @@ def plot_history(*histories: Any, fine_tune_at: int | None = None,
     return fig
 
 
-def show_predictions(images: Any, true: Sequence[int], predicted: Sequence[int],
-                     class_names: Sequence[str], ncols: int = 4) -> plt.Figure:
-    """A grid of images titled "predicted (true)", green when right and red when wrong.
+def show_images(images: Any, titles: Sequence[str] | None = None,
+                colors: Sequence[str] | None = None, ncols: int = 4) -> plt.Figure:
+    """A grid of images with optional titles (and title colours).
 
-    ``images`` are displayable pixels: floats in [0, 1] or uint8 in [0, 255].
+    ``images`` are displayable pixels: floats in [0, 1] or values in [0, 255].
 
     Example:
-        >>> fig = show_predictions(np.zeros((2, 8, 8, 3)), [0, 1], [0, 0], ["a", "b"])
-        >>> [ax.get_title() for ax in fig.axes][:2]
-        ['a', 'a (true: b)']
+        >>> fig = show_images(np.zeros((3, 8, 8, 3)), ["a", "b", "c"], ncols=2)
+        >>> [ax.get_title() for ax in fig.axes if ax.get_title()]
+        ['a', 'b', 'c']
     """
     images = np.asarray(images)
     nrows = int(np.ceil(len(images) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(2.6 * ncols, 2.8 * nrows), squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
-    for ax, image, t, p in zip(axes.flat, images, true, predicted):
-        ax.imshow(image.astype("uint8") if image.max() > 1 else image)
-        right = int(t) == int(p)
-        title = class_names[int(p)] if right else f"{class_names[int(p)]} (true: {class_names[int(t)]})"
-        ax.set_title(title, color="green" if right else "red", fontsize=9)
+    for i, (ax, image) in enumerate(zip(axes.flat, images)):
+        ax.imshow(np.clip(image, 0, 255).astype("uint8") if image.max() > 1 else image)
+        if titles is not None:
+            ax.set_title(titles[i], color=colors[i] if colors else "black", fontsize=9)
     fig.tight_layout()
     return fig
+
+
+def show_predictions(images: Any, true: Sequence[int], predicted: Sequence[int],
+                     class_names: Sequence[str], ncols: int = 4) -> plt.Figure:
+    """A grid of images titled "predicted (true)", green when right and red when wrong.
+
+    Example:
+        >>> fig = show_predictions(np.zeros((2, 8, 8, 3)), [0, 1], [0, 0], ["a", "b"])
+        >>> [ax.get_title() for ax in fig.axes][:2]
+        ['a', 'a (true: b)']
+    """
+    right = [int(t) == int(p) for t, p in zip(true, predicted)]
+    titles = [class_names[int(p)] if ok else f"{class_names[int(p)]} (true: {class_names[int(t)]})"
+              for t, p, ok in zip(true, predicted, right)]
+    return show_images(images, titles, ["green" if ok else "red" for ok in right], ncols)
 
 
 def plot_confusion_matrix(true: Sequence[int], predicted: Sequence[int],

@@ -3,11 +3,11 @@
 From Python (lesson 06)::
 
     from tlutils import challenge
-    results = challenge.run(out_dir="results/flowers102")
+    results = challenge.run()                 # results in <cache>/results/flowers102-<profile>
 
 From a shell::
 
-    python -m tlutils.challenge --out results/flowers102 [--approaches scratch] [--xla]
+    python -m tlutils.challenge [--out results/flowers102] [--approaches scratch] [--xla]
 
 Each approach reports top-1 and mean per-class test accuracy, training time, epochs, trainable
 and frozen parameters. A run that is cut off resumes where it stopped when started again with
@@ -32,7 +32,8 @@ from .pipeline import load_flowers102
 from .report import markdown_table, write_report
 from .sizes import SIZES, ChallengeSizes, estimate_t4_minutes
 
-__all__ = ["APPROACHES", "SIZES", "ChallengeSizes", "estimate_t4_minutes", "markdown_table", "run"]
+__all__ = ["APPROACHES", "SIZES", "ChallengeSizes", "default_out_dir", "estimate_t4_minutes",
+           "markdown_table", "run"]
 
 
 def _check_same_run(out_dir: Path, header: dict[str, Any]) -> None:
@@ -58,11 +59,18 @@ def _use_mixed_precision() -> bool:
     return False
 
 
-def run(approaches: Sequence[str] = APPROACHES, out_dir: str | Path = "results/flowers102",
+def default_out_dir(cfg: Config | None = None) -> Path:
+    """Where a profile's results go by default: ``<cache>/results/flowers102-<profile>``."""
+    cfg = cfg or current()
+    return cfg.cache_dir / "results" / f"flowers102-{cfg.profile}"
+
+
+def run(approaches: Sequence[str] = APPROACHES, out_dir: str | Path | None = None,
         cfg: Config | None = None, sizes: ChallengeSizes | None = None, jit_compile: bool = False,
         devices: list[str] | None = None,
         extra_callbacks: Sequence[keras.callbacks.Callback] = ()) -> dict[str, dict[str, Any]]:
-    """Run (or resume) the chosen approaches and write the report into ``out_dir``.
+    """Run (or resume) the chosen approaches and write the report into ``out_dir``
+    (default: :func:`default_out_dir`).
 
     ``sizes`` defaults to the profile's (:data:`SIZES`); ``jit_compile`` opts in to XLA;
     ``devices`` forces a MirroredStrategy over those devices; ``extra_callbacks`` are added to
@@ -73,7 +81,7 @@ def run(approaches: Sequence[str] = APPROACHES, out_dir: str | Path = "results/f
         raise ValueError(f"Unknown approach(es) {sorted(unknown)}: choose from {', '.join(APPROACHES)}.")
     cfg = cfg or current()
     sizes = sizes or SIZES[cfg.profile]
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir) if out_dir else default_out_dir(cfg)
     header = {"dataset": "oxford_flowers102", "profile": cfg.profile, "seed": cfg.seed,
               "sizes": dataclasses.asdict(sizes)}
     _check_same_run(out_dir, header)

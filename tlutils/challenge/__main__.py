@@ -13,7 +13,7 @@ def main(argv: list[str] | None = None) -> None:
         "Oxford Flowers-102 with ResNet50: feature extraction, fine-tuning the top 20 layers, and "
         "training from scratch. Run it again with the same --out to resume an interrupted run."))
     parser.add_argument("--approaches", nargs="+", choices=APPROACHES, default=list(APPROACHES))
-    parser.add_argument("--out", default="results/flowers102", help="results folder (default: %(default)s)")
+    parser.add_argument("--out", help="results folder (default: <cache>/results/flowers102-<profile>)")
     parser.add_argument("--profile", choices=list(tlutils.PROFILES), help="default: $TLUTILS_PROFILE or full")
     parser.add_argument("--xla", action="store_true", help="compile the training steps with XLA")
     args = parser.parse_args(argv)

@@ -61,16 +61,19 @@ def labels_of(ds: tf.data.Dataset) -> np.ndarray:
 
 
 def cached_features(extractor: keras.Model, data: ImageData, sizes: ChallengeSizes, folder: Path,
-                    seed: int, tick: Callable[[], Any] = lambda: None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Features of every image through the frozen ``extractor``, computed once and kept on disk.
+                    seed: int, tick: Callable[[], Any] = lambda: None,
+                    splits: tuple[str, ...] = ("train", "validation", "test"),
+                    ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Features of every image of ``splits`` through the frozen ``extractor``, computed once
+    and kept on disk.
 
     The training set gets ``sizes.views`` differently augmented passes (view k uses seed
     ``seed + k``), so the head still sees augmented data; validation and test are not
     augmented. Each view is saved as soon as it is done, so an interrupted run keeps it.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    jobs = {f"train_view{k}": (data.train, seed + k) for k in range(sizes.views)}
-    jobs.update(validation=(data.validation, None), test=(data.test, None))
+    jobs = {f"train_view{k}": (data.train, seed + k) for k in range(sizes.views) if "train" in splits}
+    jobs.update({name: (getattr(data, name), None) for name in ("validation", "test") if name in splits})
     arrays = {}
     for name, (ds, augment_seed) in jobs.items():
         path = folder / f"{name}.npz"
@@ -83,6 +86,7 @@ def cached_features(extractor: keras.Model, data: ImageData, sizes: ChallengeSiz
             tick()
         with np.load(path) as saved:
             arrays[name] = (saved["x"], saved["y"])
-    views = [arrays.pop(f"train_view{k}") for k in range(sizes.views)]
-    arrays["train"] = (np.concatenate([v[0] for v in views]), np.concatenate([v[1] for v in views]))
+    if "train" in splits:
+        views = [arrays.pop(f"train_view{k}") for k in range(sizes.views)]
+        arrays["train"] = (np.concatenate([v[0] for v in views]), np.concatenate([v[1] for v in views]))
     return arrays

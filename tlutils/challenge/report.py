@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 
 from ..plots import plot_comparison
 
@@ -41,7 +42,8 @@ def learning_curves(out_dir: Path, approaches: list[str]) -> plt.Figure:
                 rows = list(csv.DictReader(f))
             ax.plot([int(r["epoch"]) + 1 for r in rows], [float(r["val_accuracy"]) for r in rows],
                     marker="o", label=name.replace("_", " "))
-    ax.set_xlabel("epoch")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("epoch (of each approach's training stage)")
     ax.set_ylabel("validation accuracy")
     ax.grid(alpha=0.3)
     ax.legend()
