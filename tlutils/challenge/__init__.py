@@ -89,19 +89,22 @@ def run(approaches: Sequence[str] = APPROACHES, out_dir: str | Path | None = Non
     mixed = _use_mixed_precision()
     print(f"Flowers-102 challenge | profile {cfg.profile} | {describe(strategy)} | mixed precision: "
           f"{'on' if mixed else 'off'} | XLA: {'on' if jit_compile else 'off'} | results: {out_dir}")
-    data = load_flowers102(cfg, sizes)
-    ctx = Context(sizes, data, strategy, out_dir, cfg.weights, cfg.seed, jit_compile, extra_callbacks)
-    results = {}
-    for number, name in enumerate(approaches, 1):
-        done = out_dir / name / "result.json"
-        if done.exists():
-            print(f"[{number}/{len(approaches)}] {name}: finished earlier, not re-run")
-        else:
-            print(f"[{number}/{len(approaches)}] {name}: running", flush=True)
-            result = RUNNERS[name](ctx)
-            done.write_text(json.dumps(result, indent=2))
-        results[name] = json.loads(done.read_text())
-    write_report(out_dir, header, results)
-    if mixed:
-        keras.mixed_precision.set_global_policy("float32")
+    try:
+        data = load_flowers102(cfg, sizes)
+        ctx = Context(sizes, data, strategy, out_dir, cfg.weights, cfg.seed, jit_compile, extra_callbacks)
+        results = {}
+        for number, name in enumerate(approaches, 1):
+            done = out_dir / name / "result.json"
+            if done.exists():
+                print(f"[{number}/{len(approaches)}] {name}: finished earlier, not re-run")
+            else:
+                print(f"[{number}/{len(approaches)}] {name}: running", flush=True)
+                partial = done.with_suffix(".partial")  # never leave a half-written result
+                partial.write_text(json.dumps(RUNNERS[name](ctx), indent=2))
+                partial.replace(done)
+            results[name] = json.loads(done.read_text())
+        write_report(out_dir, header, results)
+    finally:
+        if mixed:
+            keras.mixed_precision.set_global_policy("float32")
     return results
