@@ -79,7 +79,9 @@ def cached_features(extractor: keras.Model, data: ImageData, sizes: ChallengeSiz
         path = folder / f"{name}.npz"
         if not path.exists():
             print(f"  computing features: {name}", flush=True)
-            x = extractor.predict(image_batches(ds, sizes, augment_seed).map(lambda i, l: i), verbose=0)
+            # Inference keeps no activations for a backward pass, so it affords larger batches.
+            batches = image_batches(ds, dataclasses.replace(sizes, batch_size=2 * sizes.batch_size), augment_seed)
+            x = extractor.predict(batches.map(lambda i, l: i), verbose=0)
             partial = path.with_suffix(".partial.npz")
             np.savez(partial, x=x, y=labels_of(ds))
             partial.replace(path)
