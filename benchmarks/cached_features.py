@@ -71,24 +71,21 @@ def plain_pipeline(data, sizes, weights, seed):
 def cached_pipeline(data, sizes, weights, seed):
     """Features computed once (``views`` augmented passes), then the head trained on arrays."""
     import keras
-    import tensorflow as tf
 
     from tlutils.challenge import approaches, pipeline
 
     keras.utils.set_random_seed(seed)
-    extractor = keras.Sequential([approaches.resnet50(weights, sizes.image_size),
-                                  keras.layers.GlobalAveragePooling2D()])
+    extractor = approaches.feature_extractor(weights, sizes.image_size)
     head = approaches.classifier_head(data.num_classes)
     approaches.compile_model(head, 1e-3, jit_compile=False)
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
-        arrays = pipeline.cached_features(extractor, data, sizes, Path(folder), seed,
+        arrays = pipeline.cached_features(lambda: extractor, data, sizes, Path(folder), seed,
                                           splits=("train", "validation"))
-        x, y = arrays["train"]
-        train = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(y), seed=seed).batch(sizes.batch_size)
-        head.fit(train, validation_data=arrays["validation"], epochs=sizes.head_epochs, verbose=0)
+        approaches.fit_on_features(head, arrays, sizes, seed)
         seconds = time.perf_counter() - start
-        test_x, test_y = pipeline.cached_features(extractor, data, sizes, Path(folder), seed, splits=("test",))["test"]
+        test_x, test_y = pipeline.cached_features(lambda: extractor, data, sizes, Path(folder), seed,
+                                                  splits=("test",))["test"]
     return seconds, approaches.scores(head.predict(test_x, verbose=0), test_y)["top1"]
 
 

@@ -85,6 +85,21 @@ def classifier_head(num_classes: int) -> keras.Sequential:
                             name="head")
 
 
+def feature_extractor(weights: str | None, image_size: int) -> keras.Model:
+    """ResNet50 and global average pooling: one 2,048-number vector per image."""
+    return keras.Sequential([resnet50(weights, image_size), keras.layers.GlobalAveragePooling2D()])
+
+
+def fit_on_features(head: keras.Model, arrays: dict[str, tuple[np.ndarray, np.ndarray]],
+                    sizes: ChallengeSizes, seed: int, verbose: int = 0,
+                    callbacks: Sequence[keras.callbacks.Callback] = ()) -> None:
+    """Train a compiled head on cached training features, validating on cached validation ones."""
+    x, y = arrays["train"]
+    train = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(y), seed=seed).batch(sizes.batch_size)
+    head.fit(train, validation_data=arrays["validation"], epochs=sizes.head_epochs, verbose=verbose,
+             callbacks=list(callbacks))
+
+
 def on_base(base: keras.Model, head: keras.Sequential, image_size: int) -> keras.Model:
     """Images -> base -> global average pooling -> head."""
     inputs = keras.Input((image_size, image_size, 3))
@@ -110,10 +125,11 @@ def train_head(ctx: Context, folder: Path, clock: Clock) -> tuple[keras.Sequenti
 
     Returns the head and its test scores. A head saved by an earlier run is loaded, not retrained.
     """
-    with ctx.strategy.scope():
-        extractor = keras.Sequential([resnet50(ctx.weights, ctx.sizes.image_size),
-                                      keras.layers.GlobalAveragePooling2D()])
-    arrays = cached_features(extractor, ctx.data, ctx.sizes, ctx.out_dir / "features", ctx.seed, clock.tick)
+    def make_extractor() -> keras.Model:
+        with ctx.strategy.scope():
+            return feature_extractor(ctx.weights, ctx.sizes.image_size)
+
+    arrays = cached_features(make_extractor, ctx.data, ctx.sizes, ctx.out_dir / "features", ctx.seed, clock.tick)
     with ctx.strategy.scope():
         head = classifier_head(ctx.data.num_classes)
         compile_model(head, 1e-3, ctx.jit_compile)
@@ -121,11 +137,8 @@ def train_head(ctx: Context, folder: Path, clock: Clock) -> tuple[keras.Sequenti
     if saved.exists():
         head.load_weights(saved)
     else:
-        x, y = arrays["train"]
-        train = (tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(y), seed=ctx.seed)
-                 .batch(ctx.sizes.batch_size))
-        head.fit(train, validation_data=arrays["validation"], epochs=ctx.sizes.head_epochs, verbose=2,
-                 callbacks=ctx.callbacks(folder, "head", clock))
+        fit_on_features(head, arrays, ctx.sizes, ctx.seed, verbose=2,
+                        callbacks=ctx.callbacks(folder, "head", clock))
         head.save_weights(saved)
     return head, scores(head.predict(arrays["test"][0], verbose=0), arrays["test"][1])
 

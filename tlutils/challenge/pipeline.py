@@ -60,12 +60,12 @@ def labels_of(ds: tf.data.Dataset) -> np.ndarray:
     return np.array([int(label) for label in ds.map(lambda image, label: label)])
 
 
-def cached_features(extractor: keras.Model, data: ImageData, sizes: ChallengeSizes, folder: Path,
-                    seed: int, tick: Callable[[], Any] = lambda: None,
+def cached_features(make_extractor: Callable[[], keras.Model], data: ImageData, sizes: ChallengeSizes,
+                    folder: Path, seed: int, tick: Callable[[], Any] = lambda: None,
                     splits: tuple[str, ...] = ("train", "validation", "test"),
                     ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Features of every image of ``splits`` through the frozen ``extractor``, computed once
-    and kept on disk.
+    """Features of every image of ``splits`` through the frozen extractor, computed once and
+    kept on disk. ``make_extractor`` is called only if some features are not on disk yet.
 
     The training set gets ``sizes.views`` differently augmented passes (view k uses seed
     ``seed + k``), so the head still sees augmented data; validation and test are not
@@ -74,16 +74,20 @@ def cached_features(extractor: keras.Model, data: ImageData, sizes: ChallengeSiz
     folder.mkdir(parents=True, exist_ok=True)
     jobs = {f"train_view{k}": (data.train, seed + k) for k in range(sizes.views) if "train" in splits}
     jobs.update({name: (getattr(data, name), None) for name in ("validation", "test") if name in splits})
-    arrays = {}
+    arrays, extractor, labels = {}, None, {}
     for name, (ds, augment_seed) in jobs.items():
         path = folder / f"{name}.npz"
         if not path.exists():
             print(f"  computing features: {name}", flush=True)
+            extractor = extractor or make_extractor()
             # Inference keeps no activations for a backward pass, so it affords larger batches.
             batches = image_batches(ds, dataclasses.replace(sizes, batch_size=2 * sizes.batch_size), augment_seed)
             x = extractor.predict(batches.map(lambda i, l: i), verbose=0)
+            split = name.split("_view")[0]  # every training view has the training labels, in order
+            if split not in labels:
+                labels[split] = labels_of(ds)
             partial = path.with_suffix(".partial.npz")
-            np.savez(partial, x=x, y=labels_of(ds))
+            np.savez(partial, x=x, y=labels[split])
             partial.replace(path)
             tick()
         with np.load(path) as saved:
