@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import socket
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -48,3 +50,38 @@ def clean_environ(monkeypatch):
     yield os.environ
     os.environ.clear()
     os.environ.update(saved)
+
+
+# --- Browser tests -------------------------------------------------------------------------------
+CHROMIUM_HINT = ("Chromium is missing: install Debian's browser with `sudo apt-get install chromium` "
+                 "(the browser tests install it themselves when run as root).")
+
+
+def find_chromium(install: bool = True) -> str | None:
+    """Path of Debian's Chromium; installs it with apt-get when missing and running as root.
+
+    Browser libraries from the package index (Playwright) cannot download their own browser on
+    the course's machines, so every browser test drives this one.
+    """
+    path = shutil.which("chromium")
+    if path or not install or os.geteuid() != 0 or not shutil.which("apt-get"):
+        return path
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
+        try:
+            subprocess.run(command, env=env, capture_output=True, timeout=900, check=True)
+        except (OSError, subprocess.SubprocessError):
+            return None
+    return shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Chromium's path for a browser test. Locally a missing browser skips the test with one
+    sentence; with CI=true it fails instead, since CI must run every browser test."""
+    path = find_chromium()
+    if path:
+        return path
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(CHROMIUM_HINT)
+    pytest.skip(CHROMIUM_HINT)
