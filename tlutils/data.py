@@ -439,3 +439,34 @@ def load_image_folder(path: str | os.PathLike, *, split: tuple[float, float, flo
     if verbose:
         print(data.summary(max_skipped=len(skipped)))
     return data
+
+
+# The course's own photo set: 5 classes of real photographs from Debian packages (data/README.md
+# names the source and licence of every file; scripts/make_photo_set.py rebuilds it).
+PHOTOS_DIR = Path(__file__).resolve().parents[1] / "data" / "photos"
+
+
+def load_course_photos(cfg: Config | None = None, image_size: int | None = None) -> ImageData:
+    """The course photo set (``data/photos``), split 80/10/10 with the profile's seed.
+
+    The same real photographs in every profile, so what is computed on them with real weights
+    (EfficientNet-Lite0) is real everywhere.
+
+    Example:
+        >>> load_course_photos(PROFILES["offline"]).num_classes
+        5
+    """
+    cfg = cfg or current()
+    return load_image_folder(PHOTOS_DIR, seed=cfg.seed, image_size=image_size)
+
+
+def load_lesson_images(cfg: Config | None = None) -> ImageData:
+    """The vision lessons' 5-class task: tf_flowers in ``full`` and ``quick``; offline, where
+    nothing can be downloaded, the course photo set (real photos, also 5 classes).
+
+    Example:
+        >>> load_lesson_images(PROFILES["offline"]).num_classes
+        5
+    """
+    cfg = cfg or current()
+    return load_course_photos(cfg) if cfg.offline else load_tf_flowers(cfg)
