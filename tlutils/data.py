@@ -60,8 +60,9 @@ class ImageData:
         """Images per split (per class too when read from a folder) and the skipped files.
 
         Example:
-            >>> print(load_tf_flowers(PROFILES["offline"]).summary())
-            ImageData: 5 classes; train 32, validation 16, test 16 images
+            >>> ds = tf.data.Dataset.from_tensor_slices((np.zeros((3, 8, 8, 3), np.uint8), [0, 1, 1]))
+            >>> print(ImageData(ds, ds.take(1), ds.take(1), ["cat", "dog"]).summary())
+            ImageData: 2 classes; train 3, validation 1, test 1 images
         """
         sizes = {name: int(getattr(self, name).cardinality()) for name in SPLITS}
         counts = ", ".join(f"{name} {n if n >= 0 else '?'}" for name, n in sizes.items())
@@ -212,7 +213,7 @@ def _pixels(image: Image.Image, max_side: int, size: tuple[int, int] | None) -> 
     image.draft("RGB", (box, box))  # JPEG: decode at 1/2, 1/4 or 1/8 scale, never the full size
     image.load()  # raises here on truncated or corrupt data
     try:
-        image = ImageOps.exif_transpose(image)
+        ImageOps.exif_transpose(image, in_place=True)  # no full-size copy
     except Exception:  # noqa: BLE001 (unreadable orientation metadata: keep the pixels as stored)
         pass
     image = _to_rgb(image)
