@@ -279,10 +279,11 @@ def load_image(source: str | os.PathLike | bytes | bytearray | memoryview, *,
         >>> Image.new("LA", (1600, 1200)).save(buffer, "PNG")
         >>> load_image(buffer.getvalue()).shape
         (384, 512, 3)
-        >>> load_image(b"hello")
-        Traceback (most recent call last):
-        ...
-        tlutils.data.UnreadableImageError: Cannot load the image data as an image: not a JPEG, PNG, GIF, BMP or WebP image.
+        >>> try:
+        ...     load_image(b"hello")
+        ... except ValueError as error:
+        ...     print(error)
+        Cannot load the image data as an image: not a JPEG, PNG, GIF, BMP or WebP image.
     """
     size = _size(image_size)
     if isinstance(source, (bytes, bytearray, memoryview)):
@@ -403,7 +404,8 @@ def load_image_folder(path: str | os.PathLike, *, split: tuple[float, float, flo
     """
     root, size = Path(path), _size(image_size)
     if len(split) != 3 or min(split) < 0 or split[0] <= 0 or abs(sum(split) - 1) > 1e-6:
-        raise ValueError(f"split must be 3 shares (train > 0, validation, test) adding up to 1, not {split!r}.")
+        raise ValueError("split must be 3 shares (train > 0, validation, test) adding up to 1, "
+                         f"not {split!r}.")
     if not root.exists():
         raise FileNotFoundError(f"Image folder {root} does not exist.")
     if not root.is_dir():
@@ -427,7 +429,7 @@ def load_image_folder(path: str | os.PathLike, *, split: tuple[float, float, flo
             skipped.append((name, "no loadable image in this class folder (class dropped)"))
     if not images:
         file, reason = skipped[0]
-        raise ValueError(f"No loadable image in {root}: all {len(skipped)} files were skipped "
+        raise ValueError(f"No loadable image in {root}: {len(skipped)} entries skipped "
                          f"(e.g. {file}: {reason}).")
     if len(class_names) < 2:
         raise ValueError(f"Only class {class_names[0]!r} in {root} has loadable images; "
