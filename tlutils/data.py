@@ -60,8 +60,9 @@ class ImageData:
         """Images per split (per class too when read from a folder) and the skipped files.
 
         Example:
-            >>> print(load_tf_flowers(PROFILES["offline"]).summary())
-            ImageData: 5 classes; train 32, validation 16, test 16 images
+            >>> ds = tf.data.Dataset.from_tensor_slices((np.zeros((3, 8, 8, 3), np.uint8), [0, 1, 1]))
+            >>> print(ImageData(ds, ds.take(1), ds.take(1), ["cat", "dog"]).summary())
+            ImageData: 2 classes; train 3, validation 1, test 1 images
         """
         sizes = {name: int(getattr(self, name).cardinality()) for name in SPLITS}
         counts = ", ".join(f"{name} {n if n >= 0 else '?'}" for name, n in sizes.items())
@@ -212,7 +213,7 @@ def _pixels(image: Image.Image, max_side: int, size: tuple[int, int] | None) -> 
     image.draft("RGB", (box, box))  # JPEG: decode at 1/2, 1/4 or 1/8 scale, never the full size
     image.load()  # raises here on truncated or corrupt data
     try:
-        image = ImageOps.exif_transpose(image)
+        ImageOps.exif_transpose(image, in_place=True)  # no full-size copy
     except Exception:  # noqa: BLE001 (unreadable orientation metadata: keep the pixels as stored)
         pass
     image = _to_rgb(image)
@@ -278,10 +279,11 @@ def load_image(source: str | os.PathLike | bytes | bytearray | memoryview, *,
         >>> Image.new("LA", (1600, 1200)).save(buffer, "PNG")
         >>> load_image(buffer.getvalue()).shape
         (384, 512, 3)
-        >>> load_image(b"hello")
-        Traceback (most recent call last):
-        ...
-        tlutils.data.UnreadableImageError: Cannot load the image data as an image: not a JPEG, PNG, GIF, BMP or WebP image.
+        >>> try:
+        ...     load_image(b"hello")
+        ... except ValueError as error:
+        ...     print(error)
+        Cannot load the image data as an image: not a JPEG, PNG, GIF, BMP or WebP image.
     """
     size = _size(image_size)
     if isinstance(source, (bytes, bytearray, memoryview)):
@@ -402,7 +404,8 @@ def load_image_folder(path: str | os.PathLike, *, split: tuple[float, float, flo
     """
     root, size = Path(path), _size(image_size)
     if len(split) != 3 or min(split) < 0 or split[0] <= 0 or abs(sum(split) - 1) > 1e-6:
-        raise ValueError(f"split must be 3 shares (train > 0, validation, test) adding up to 1, not {split!r}.")
+        raise ValueError("split must be 3 shares (train > 0, validation, test) adding up to 1, "
+                         f"not {split!r}.")
     if not root.exists():
         raise FileNotFoundError(f"Image folder {root} does not exist.")
     if not root.is_dir():
@@ -426,7 +429,7 @@ def load_image_folder(path: str | os.PathLike, *, split: tuple[float, float, flo
             skipped.append((name, "no loadable image in this class folder (class dropped)"))
     if not images:
         file, reason = skipped[0]
-        raise ValueError(f"No loadable image in {root}: all {len(skipped)} files were skipped "
+        raise ValueError(f"No loadable image in {root}: {len(skipped)} entries skipped "
                          f"(e.g. {file}: {reason}).")
     if len(class_names) < 2:
         raise ValueError(f"Only class {class_names[0]!r} in {root} has loadable images; "
