@@ -1,7 +1,7 @@
 """What a pretrained network already knows: its features, and a linear probe on them.
 
 A *linear probe* trains only a linear classifier (here scikit-learn's logistic regression on
-standardised features) on a frozen network's pooled features, from very few labelled examples.
+features scaled to unit length) on a frozen network's pooled features, from very few labelled examples.
 If the features already separate the classes, a handful of labels per class suffices; with
 random weights they do not. Lesson 00 writes this out; lessons 05 and 07 reuse it.
 """
@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import Normalizer
+from threadpoolctl import threadpool_limits
 
 
 def extract_features(model: Any, images: Any, image_size: int = 224,
@@ -72,18 +73,25 @@ def linear_probe(features: np.ndarray, labels: Sequence[int], labels_per_class: 
     """Test accuracy of a linear classifier trained on ``labels_per_class`` examples per class,
     for ``splits`` random splits (one accuracy per split).
 
+    Each feature vector is scaled to unit length first: standardising each feature would need
+    more examples than one per class to estimate (measured on the course photos: 0.70 instead of
+    0.37 with one label per class).
+
     Example:
-        >>> X = np.r_[np.zeros((10, 2)), np.ones((10, 2))]; y = [0] * 10 + [1] * 10
+        >>> X = np.r_[np.tile([1.0, 0.0], (10, 1)), np.tile([0.0, 1.0], (10, 1))]; y = [0] * 10 + [1] * 10
         >>> linear_probe(X, y, labels_per_class=2, splits=3, test_per_class=5).tolist()
         [1.0, 1.0, 1.0]
     """
     labels = np.asarray(labels)
     accuracies = []
-    for split in range(splits):
-        train, test = probe_splits(labels, labels_per_class, test_per_class, seed + split)
-        classifier = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
-        classifier.fit(features[train], labels[train])
-        accuracies.append(classifier.score(features[test], labels[test]))
+    # One BLAS thread: these fits are tiny, and more threads only wait for each other (measured
+    # 5x slower with two threads on a busy 2-core machine).
+    with threadpool_limits(1):
+        for split in range(splits):
+            train, test = probe_splits(labels, labels_per_class, test_per_class, seed + split)
+            classifier = make_pipeline(Normalizer(), LogisticRegression(max_iter=1000))
+            classifier.fit(features[train], labels[train])
+            accuracies.append(classifier.score(features[test], labels[test]))
     return np.array(accuracies)
 
 
