@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -12,10 +13,12 @@ import yaml
 
 from conftest import ROOT
 
+sys.path.insert(0, str(ROOT / "scripts"))
+from tag_checked_cells import CHECK_TAG, markers_in  # noqa: E402  (a script, not a package)
+
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 REPO_URL = PYPROJECT["project"]["urls"]["Repository"]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
 
 
 def _pins(requirements: list[str]) -> dict[str, str]:
@@ -64,7 +67,9 @@ def test_notebook_keeps_only_checked_outputs(path):
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        checked = CHECK_MARK in cell.source
+        assert not markers_in(cell.source), (
+            f"nbval marker left in the code, run scripts/tag_checked_cells.py: {cell.source[:60]!r}")
+        checked = CHECK_TAG in cell.metadata.get("tags", [])
         if cell.outputs:
             assert checked, f"unchecked cell keeps outputs: {cell.source[:60]!r}"
             assert cell.execution_count, "nbval refuses outputs on a cell with no execution count"
@@ -73,6 +78,21 @@ def test_notebook_keeps_only_checked_outputs(path):
             assert cell.outputs, f"checked cell has no stored output: {cell.source[:60]!r}"
     text = path.read_text()
     assert not re.search(r"/(root|tmp|work|home)/", text), "a machine path leaked into the notebook"
+
+
+def test_nbval_lax_compares_exactly_the_tagged_cells(tmp_path):
+    """The tag does what the comment marker did: under --nbval-lax a tagged cell whose output
+    differs from the stored one fails, an untagged one passes."""
+    def cell(tags: list[str]) -> nbformat.NotebookNode:
+        stored = nbformat.v4.new_output("stream", name="stdout", text="5\n")
+        return nbformat.v4.new_code_cell("print(2 + 2)", execution_count=1, outputs=[stored],
+                                         metadata={"tags": tags})
+    nb = nbformat.v4.new_notebook(cells=[cell([CHECK_TAG]), cell([])])
+    nbformat.write(nb, tmp_path / "tagged.ipynb")
+    result = subprocess.run([sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env",
+                             "-p", "no:cacheprovider", "tagged.ipynb"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert "1 failed, 1 passed" in result.stdout, result.stdout[-2000:]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
