@@ -10,11 +10,14 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from tag_checked_cells import CHECK_TAG, markers_in  # noqa: E402  (a script, not a package)
+from colab_setup_cell import setup_cell_source  # noqa: E402  (scripts, not a package)
+from tag_checked_cells import CHECK_TAG, markers_in  # noqa: E402
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 REPO_URL = PYPROJECT["project"]["urls"]["Repository"]
@@ -22,34 +25,45 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 def _pins(requirements: list[str]) -> dict[str, str]:
+    """{normalised name: version} of ``name==version`` lines."""
     pins = {}
     for line in requirements:
         name, _, version = line.partition("==")
-        pins[name.strip().lower().replace("_", "-")] = version.strip()
+        pins[canonicalize_name(name.strip())] = version.strip()
     return pins
 
 
-def test_environment_yml_pins_match_pyproject():
-    project = PYPROJECT["project"]
-    wanted = project["dependencies"] + [r for group in project["optional-dependencies"].values()
-                                        for r in group]
+LOCK = _pins([line for line in (ROOT / "requirements-lock.txt").read_text().splitlines()
+              if line.strip() and not line.startswith("#")])
+DIRECT = [Requirement(r) for r in PYPROJECT["project"]["dependencies"]
+          + [r for group in PYPROJECT["project"]["optional-dependencies"].values() for r in group]]
+
+
+def test_lock_pins_every_direct_dependency_exactly():
+    """`make` installs with `-c requirements-lock.txt`: the tested version of every package."""
+    assert not [r.name for r in DIRECT if canonicalize_name(r.name) not in LOCK], \
+        "direct dependencies missing from requirements-lock.txt"
+    assert all(re.fullmatch(r"[0-9][0-9A-Za-z.+!-]*", v) for v in LOCK.values())
+
+
+@pytest.mark.parametrize("requirement", DIRECT, ids=lambda r: r.name)
+def test_pyproject_range_holds_the_locked_version(requirement):
+    """pyproject states a range with both bounds (never an exact pin), and the tested version is
+    inside it, so a plain `pip install` may keep what is there without leaving what was tested."""
+    operators = {s.operator for s in requirement.specifier}
+    assert operators & {">=", ">", "~="} and operators & {"<", "<=", "~="}, \
+        f"{requirement}: state a lower and an upper bound"
+    assert not operators & {"==", "==="}, f"{requirement}: pin exactly in requirements-lock.txt only"
+    locked = LOCK[canonicalize_name(requirement.name)]
+    assert requirement.specifier.contains(locked, prereleases=True), \
+        f"{requirement} does not hold the locked {locked}"
+
+
+def test_environment_yml_pins_the_locked_versions():
     conda = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip_section = next(d["pip"] for d in conda["dependencies"] if isinstance(d, dict))
-    assert _pins([r for r in pip_section if not r.startswith("-e")]) == _pins(wanted)
-
-
-def test_every_direct_dependency_is_pinned_exactly():
-    project = PYPROJECT["project"]
-    for requirement in project["dependencies"] + project["optional-dependencies"]["test"]:
-        assert re.fullmatch(r"[A-Za-z0-9_.-]+==[0-9][0-9A-Za-z.]*", requirement.split("#")[0].strip())
-
-
-def test_lock_file_agrees_with_direct_pins():
-    lock = _pins([line for line in (ROOT / "requirements-lock.txt").read_text().splitlines()
-                  if line and not line.startswith("#")])
-    project = PYPROJECT["project"]
-    for name, version in _pins(project["dependencies"]).items():
-        assert lock.get(name) == version, name
+    wanted = {canonicalize_name(r.name): LOCK[canonicalize_name(r.name)] for r in DIRECT}
+    assert _pins([r for r in pip_section if not r.startswith("-e")]) == wanted
 
 
 def test_notebooks_are_numbered_in_teaching_order():
@@ -101,8 +115,17 @@ def test_notebook_opens_on_colab(path):
     badge = f"https://colab.research.google.com/github/{REPO_URL.removeprefix('https://github.com/')}"
     assert f"{badge}/blob/main/notebooks/{path.name}" in nb.cells[0].source
     setup = next(c for c in nb.cells if c.cell_type == "code").source
-    assert '"google.colab" in sys.modules' in setup
-    assert f"git+{REPO_URL}" in setup and "tlutils.setup()" in setup
+    assert setup == setup_cell_source(REPO_URL), "run scripts/colab_setup_cell.py"
+
+
+def test_colab_cell_installs_only_what_is_missing():
+    """On Colab only: once, with pyproject's ranges (no pins, no forced reinstall or upgrade)."""
+    setup = setup_cell_source(REPO_URL)
+    install = next(line for line in setup.splitlines() if "%pip install" in line)
+    condition = setup.splitlines()[setup.splitlines().index(install) - 1]
+    assert '"google.colab" in sys.modules' in condition and 'find_spec("tlutils") is None' in condition
+    assert install.strip() == f'%pip install -q "tlutils @ git+{REPO_URL}"'
+    assert "tlutils.setup()" in setup
 
 
 def test_readme_starts_with_the_two_commands_and_maps_every_lesson():
