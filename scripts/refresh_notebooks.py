@@ -4,8 +4,8 @@ Usage: TLUTILS_PROFILE=offline python scripts/refresh_notebooks.py notebooks/*.i
 (`make notebooks` does exactly this.)
 
 Why strip the rest: an offline run has random weights and mock images, so its plots and
-accuracies would mislead a reader of the notebook on GitHub. Cells marked
-``# NBVAL_CHECK_OUTPUT`` print only what is the same in every profile, so their outputs stay,
+accuracies would mislead a reader of the notebook on GitHub. Cells tagged
+``nbval-check-output`` print only what is the same in every profile, so their outputs stay,
 with an execution count (nbval refuses stored outputs on a cell that was never run).
 """
 from __future__ import annotations
@@ -17,12 +17,12 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
+from tag_checked_cells import CHECK_TAG, tag_notebook
 
 
 def is_checked(cell: nbformat.NotebookNode) -> bool:
     """True for a code cell whose outputs nbval compares."""
-    return cell.cell_type == "code" and CHECK_MARK in cell.source
+    return cell.cell_type == "code" and CHECK_TAG in cell.metadata.get("tags", [])
 
 
 def keep_checked_outputs(nb: nbformat.NotebookNode) -> None:
@@ -47,6 +47,7 @@ def keep_checked_outputs(nb: nbformat.NotebookNode) -> None:
 
 def refresh(path: Path, timeout: int = 900) -> None:
     """Execute ``path`` in its own folder with the offline profile and save it stripped."""
+    tag_notebook(path)  # a cell still marked with a `# NBVAL_...` comment line gets its tag
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
