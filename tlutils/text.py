@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .config import PROFILES, Config  # noqa: F401 (PROFILES: doctests)
-from .downloads import downloading
+from .downloads import downloading, silence_timeout
 from .environment import current
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
@@ -76,7 +76,7 @@ def pretrained_source(name: str = "bert-base-uncased", cfg: Config | None = None
         from huggingface_hub import snapshot_download
 
         with downloading(f"the {name} model", os.environ.get("HF_HOME", cfg.cache_dir / "huggingface")):
-            return snapshot_download(name, allow_patterns=HUB_FILES)
+            return snapshot_download(name, allow_patterns=HUB_FILES, etag_timeout=silence_timeout())
     target = cfg.cache_dir / "minilm-l6-tf"
     if not (target / "tf_model.h5").exists():
         target.parent.mkdir(parents=True, exist_ok=True)
