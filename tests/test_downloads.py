@@ -112,9 +112,14 @@ def full_cfg(tmp_path, monkeypatch, clean_environ):
     return dataclasses.replace(PROFILES["full"], cache_dir=tmp_path)
 
 
+RESNET50_WEIGHTS = ("https://storage.googleapis.com/tensorflow/keras-applications/resnet/"
+                    "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5")
+
+
 def _keras(cfg):
+    """What ``ResNet50(weights="imagenet")`` calls once it has built the model."""
     with downloading("the ResNet50 ImageNet weights", cfg.cache_dir):
-        keras.applications.ResNet50(weights="imagenet", include_top=False, input_shape=(32, 32, 3))
+        keras.utils.get_file("resnet50_notop.h5", RESNET50_WEIGHTS, cache_subdir="models")
 
 
 def _hub(cfg):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import importlib
 import os
 import socket
 import sys
@@ -125,10 +126,10 @@ def _limit_sockets() -> float | None:
 @contextlib.contextmanager
 def _limit_tfds() -> Iterator[None]:
     """tensorflow-datasets without its 205-second retry loop, and with timeouts on silence."""
-    downloader = sys.modules.get("tensorflow_datasets.core.download.downloader")
-    if downloader is None:
+    if "tensorflow_datasets" not in sys.modules:  # not used here: nothing to import
         yield
         return
+    downloader = importlib.import_module("tensorflow_datasets.core.download.downloader")
     saved = downloader.MAX_RETRIES, downloader._open_url
     downloader.MAX_RETRIES = min(TFDS_RETRIES, saved[0])
     downloader._open_url = with_default_timeout(saved[1])

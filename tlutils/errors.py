@@ -23,5 +23,6 @@ class FolderError(CourseError, OSError):
     """A folder the course must write to that is missing, not a folder, or not writable."""
 
 
-class SettingError(CourseError, ValueError):
-    """A setting that does not fit (an unknown name, a folder holding another run)."""
+class InputError(CourseError, ValueError):
+    """An argument or setting that does not fit (an unknown name, an empty list of texts, a
+    results folder that holds another run)."""

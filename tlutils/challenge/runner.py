@@ -11,7 +11,7 @@ import keras
 from ..config import Config
 from ..distribute import describe, pick_strategy
 from ..environment import check_folder, current
-from ..errors import SettingError
+from ..errors import InputError
 from ..files import read_json, write_json
 from .approaches import APPROACHES, RUNNERS, Context
 from .pipeline import load_flowers102
@@ -28,7 +28,7 @@ def _check_same_run(out_dir: Path, header: dict[str, Any]) -> None:
     if path.exists():
         before = read_json(path, f"delete it to reuse {out_dir} with these settings, or {OTHER_FOLDER}")
         if before != header:
-            raise SettingError(f"{out_dir} holds a run with other settings ({before}); resume it with "
+            raise InputError(f"{out_dir} holds a run with other settings ({before}); resume it with "
                                f"those settings or {OTHER_FOLDER}.")
     else:
         write_json(path, header)
@@ -71,7 +71,7 @@ def run(approaches: Sequence[str] = APPROACHES, out_dir: str | Path | None = Non
     """
     unknown = set(approaches) - set(APPROACHES)
     if unknown:
-        raise SettingError(f"Unknown approach(es) {sorted(unknown)}: choose from {', '.join(APPROACHES)}.")
+        raise InputError(f"Unknown approach(es) {sorted(unknown)}: choose from {', '.join(APPROACHES)}.")
     cfg = cfg or current()
     sizes = sizes or SIZES[cfg.profile]
     out_dir = Path(out_dir) if out_dir else default_out_dir(cfg)
