@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .errors import CourseError
+from .errors import CourseError, InputError
 
 TIMEOUT_ENV = "TLUTILS_NETWORK_TIMEOUT"
 DEFAULT_SILENCE = 30.0  # seconds without a byte before a download counts as stalled
@@ -45,10 +45,10 @@ def silence_timeout() -> float:
     try:
         seconds = float(value) if value else DEFAULT_SILENCE
     except ValueError:
-        raise CourseError(f"{TIMEOUT_ENV}={value!r} is not a number of seconds: set it to e.g. 30 "
+        raise InputError(f"{TIMEOUT_ENV}={value!r} is not a number of seconds: set it to e.g. 30 "
                           "or unset it.") from None
     if seconds <= 0:
-        raise CourseError(f"{TIMEOUT_ENV}={value!r} must be more than 0 seconds: set it to e.g. 30 "
+        raise InputError(f"{TIMEOUT_ENV}={value!r} must be more than 0 seconds: set it to e.g. 30 "
                           "or unset it.")
     return seconds
 
@@ -109,17 +109,17 @@ def _limit_hub() -> None:
         hub.configure_http_backend(backend_factory=_hub_session)
 
 
-_socket_timeout_set: float | None = None  # the default socket timeout tlutils last chose
+_chosen_timeouts: set[float] = set()  # default socket timeouts tlutils set (others' values stay)
 
 
 def _limit_sockets() -> float | None:
     """Set Python's default socket timeout to the silence limit, unless someone else chose
     one; returns the value it replaced."""
-    global _socket_timeout_set
     before = socket.getdefaulttimeout()
-    if before is None or before == _socket_timeout_set:
-        _socket_timeout_set = silence_timeout()
-        socket.setdefaulttimeout(_socket_timeout_set)
+    if before is None or before in _chosen_timeouts:
+        seconds = silence_timeout()
+        _chosen_timeouts.add(seconds)
+        socket.setdefaulttimeout(seconds)
     return before
 
 
