@@ -27,7 +27,7 @@ from .errors import CourseError, InputError
 TIMEOUT_ENV = "TLUTILS_NETWORK_TIMEOUT"
 DEFAULT_SILENCE = 30.0  # seconds without a byte before a download counts as stalled
 CONNECT_SECONDS = 10.0  # seconds to open a connection (a dead route); never above the silence
-TFDS_RETRIES = 1  # tensorflow-datasets' default of 10 backs off for about 205 s
+TFDS_RETRIES = 0  # tensorflow-datasets retries 10 times (about 205 s dead); 1 would double a stall
 
 
 class DownloadError(CourseError, RuntimeError):
@@ -131,7 +131,7 @@ def _limit_tfds() -> Iterator[None]:
         return
     downloader = importlib.import_module("tensorflow_datasets.core.download.downloader")
     saved = downloader.MAX_RETRIES, downloader._open_url
-    downloader.MAX_RETRIES = min(TFDS_RETRIES, saved[0])
+    downloader.MAX_RETRIES = min(TFDS_RETRIES, saved[0])  # a glitch: the learner runs it again
     downloader._open_url = with_default_timeout(saved[1])
     try:
         yield
