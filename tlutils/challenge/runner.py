@@ -18,7 +18,7 @@ from .pipeline import load_flowers102
 from .report import write_report
 from .sizes import SIZES, ChallengeSizes
 
-OTHER_FOLDER = "choose another results folder with --out (out_dir= in Python)"
+OTHER_FOLDER = "choose another output folder with --out (out_dir= in Python)"
 
 
 def _check_same_run(out_dir: Path, header: dict[str, Any]) -> None:
