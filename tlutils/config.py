@@ -10,6 +10,8 @@ import dataclasses
 import os
 from pathlib import Path
 
+from .errors import FolderError
+
 PROFILE_ENV = "TLUTILS_PROFILE"
 CACHE_ENV = "TLUTILS_CACHE"
 
@@ -89,5 +91,8 @@ def resolve(profile: str | None = None, seed: int = 42) -> Config:
             f"Unknown profile {name!r}: choose one of {', '.join(PROFILES)} "
             f"(set {PROFILE_ENV} or pass profile=...)."
         )
-    cache = Path(os.environ.get(CACHE_ENV, "~/.cache/tlutils")).expanduser()
-    return dataclasses.replace(PROFILES[name], seed=seed, cache_dir=cache)
+    cache = os.environ.get(CACHE_ENV, "~/.cache/tlutils")
+    if not cache.strip():
+        raise FolderError(f"{CACHE_ENV} is set but empty: set it to a writable folder "
+                          f"({CACHE_ENV}=/path/to/folder) or unset it to use ~/.cache/tlutils.")
+    return dataclasses.replace(PROFILES[name], seed=seed, cache_dir=Path(cache).expanduser())
