@@ -19,9 +19,9 @@ from .environment import current, setup
 from .params import ParamCounts, count_params
 
 __all__ = ["PROFILES", "Config", "DownloadError", "ParamCounts", "count_params", "current",
-           "setup", "adapters", "checks", "data", "models", "plots", "text"]
+           "setup", "adapters", "checks", "data", "exercises", "models", "plots", "quiz", "text"]
 
-_SUBMODULES = {"adapters", "checks", "data", "models", "plots", "text"}
+_SUBMODULES = {"adapters", "checks", "data", "exercises", "models", "plots", "quiz", "text"}
 
 
 def __getattr__(name: str) -> Any:
