@@ -106,6 +106,13 @@ def test_pooling_rejects_wrong_functions(pool, kind, says):
     assert not feedback and says in str(feedback), str(feedback)
 
 
+def test_pooling_not_written_yet():
+    def pool(hidden, mask):
+        ...
+
+    assert str(exercises.check_pooling(pool)).startswith(exercises.NOT_ANSWERED)
+
+
 def test_pooling_kind_must_be_known():
     with pytest.raises(ValueError, match="'max' or 'mean'"):
         exercises.check_pooling(masked_max, "median")

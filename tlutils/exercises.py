@@ -152,9 +152,12 @@ def check_pooling(pool: Callable[[Any, Any], Any], kind: str = "max") -> Feedbac
     mask = np.array([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0], [1, 1, 0, 0, 0]], dtype="int32")
     hidden[mask == 0] = 100.0  # padding that a pooling without the mask would pick up
     try:
-        result = np.asarray(pool(hidden, mask), dtype="float64")
+        result = pool(hidden, mask)
     except Exception as error:  # the learner's code: report its error as a sentence
         return _wrong(f"your function raised {type(error).__name__}: {error}.")
+    if _unanswered(result):
+        return Feedback(False, NOT_ANSWERED + " (Your function returns nothing yet.)")
+    result = np.asarray(result, dtype="float64")
     if result.shape != (3, 4):
         return _wrong(f"3 texts of 5 tokens with 4 hidden units gave shape {result.shape}; "
                       "pool over the token axis (axis 1) to get (3, 4).")
