@@ -65,11 +65,11 @@ def test_widgets_give_immediate_feedback_with_stable_classes():
     radio, number = q._inputs[0], q._inputs[1]
     assert "tl-quiz-choice" in radio._dom_classes and "tl-quiz-number" in number._dom_classes
     radio.value = "Shrinks it"  # what a click does: feedback appears without any button
-    assert "❌" in q._feedback[0].value and "tl-quiz-feedback" in q._feedback[0]._dom_classes
+    assert "✗" in q._feedback[0].value and "tl-quiz-feedback" in q._feedback[0]._dom_classes
     assert q.answer(0, 1).startswith(quiz.CORRECT)
-    assert "✅" in q._feedback[0].value and radio.value == "Stops its weight updates"
+    assert "✓" in q._feedback[0].value and radio.value == "Stops its weight updates"
     number.value = "132,613"
-    assert "✅" in q._feedback[1].value
+    assert "✓" in q._feedback[1].value
     number.value = ""
     assert q._feedback[1].value == ""
 

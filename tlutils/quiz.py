@@ -238,8 +238,10 @@ class Quiz:
             text = ""
         else:
             text = self.questions[index].feedback(value)
-        mark = "✅" if text.startswith(CORRECT) else "❌"
-        self._feedback[index].value = f"{mark} {html.escape(text, quote=False)}" if text else ""
+        right = text.startswith(CORRECT)
+        mark, colour = ("✓", "#1a7f37") if right else ("✗", "#cf222e")  # glyphs every font has
+        self._feedback[index].value = (f"<span style=\"color: {colour}\">{mark}</span> "
+                                       f"{html.escape(text, quote=False)}") if text else ""
         return text
 
     def answer(self, index: int, value: int | str | float) -> str:
