@@ -34,6 +34,7 @@ from .environment import in_colab
 CORRECT = "Correct."
 WRONG = "Not quite."
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -168,11 +169,11 @@ class Quiz:
         for question in self.questions:
             body = f"<b>{html.escape(question.question, quote=False)}</b>"
             if isinstance(question, Choice):
-                options = "".join(f"<li>{html.escape(o, quote=False)}</li>" for o in question.options)
-                body += f"<ol type=\"a\">{options}</ol>"
+                body += "".join(f"<div>({LETTERS[i]}) {html.escape(o, quote=False)}</div>"
+                                for i, o in enumerate(question.options))
             answer = html.escape(question.solution, quote=False)
             if isinstance(question, Choice):
-                answer = f"({'abcdefghij'[question.answer]}) {answer}"
+                answer = f"({LETTERS[question.answer]}) {answer}"
             body += (f"<details><summary>Answer</summary>{answer}. "
                      f"{html.escape(question.why, quote=False)}</details>")
             items.append(f"<li>{body}</li>")
@@ -185,7 +186,7 @@ class Quiz:
         for number, question in enumerate(self.questions, 1):
             lines.append(f"{number}. {question.question}")
             if isinstance(question, Choice):
-                lines += [f"   ({'abcdefghij'[i]}) {o}" for i, o in enumerate(question.options)]
+                lines += [f"   ({LETTERS[i]}) {o}" for i, o in enumerate(question.options)]
             lines.append(f"   Answer: {question.solution}. {question.why}")
         return "\n".join(lines)
 
