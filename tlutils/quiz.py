@@ -17,8 +17,10 @@ reader sees where widgets do not run (GitHub, a notebook opened without a kernel
 output keeps only that fallback: no widget state is saved in the notebook.
 
 ``Quiz.answer(i, value)`` answers question ``i`` from code (tests, a browser test) and returns
-the feedback. Each widget carries stable CSS classes (``tl-quiz``, ``tl-quiz-question``,
-``tl-quiz-choice``, ``tl-quiz-number``, ``tl-quiz-check``, ``tl-quiz-feedback``).
+the feedback. In a browser, stable CSS classes find each part: ``tl-quiz`` (the whole quiz),
+``tl-quiz-input-<i>`` (question i's radio buttons, ``tl-quiz-choice``, or text field,
+``tl-quiz-number``), ``tl-quiz-check`` (the Check button of a numeric question) and
+``tl-quiz-feedback-<i>`` (its feedback, which starts "✓ Correct." or "✗ Not quite").
 """
 from __future__ import annotations
 
