@@ -444,9 +444,10 @@ def load_image_folder(path: str | os.PathLike, *, split: tuple[float, float, flo
     return data
 
 
-# The course's own photo set: 5 classes of real photographs from Debian packages (data/README.md
-# names the source and licence of every file; scripts/make_photo_set.py rebuilds it).
-PHOTOS_DIR = Path(__file__).resolve().parents[1] / "data" / "photos"
+# The course's own photo set: 5 classes of real photographs from Debian packages, shipped inside
+# the package so that an installed tlutils (Colab) has it. course_data/photos.csv names the source
+# and licence of every file; scripts/make_photo_set.py rebuilds the set.
+PHOTOS_DIR = Path(__file__).resolve().parent / "course_data" / "photos"
 
 
 def load_course_photos(cfg: Config | None = None, image_size: int | None = None) -> ImageData:

@@ -219,7 +219,7 @@ def show_feature_maps(maps: dict[str, Any], channels: int = 6) -> plt.Figure:
         >>> [ax.get_ylabel() for ax in fig.axes[::3]]
         ['early\\n8x8x16', 'late\\n2x2x32']
     """
-    fig, axes = plt.subplots(len(maps), channels, figsize=(1.5 * channels, 1.6 * len(maps)),
+    fig, axes = plt.subplots(len(maps), channels, figsize=(1.2 * channels, 1.25 * len(maps)),
                              squeeze=False)
     for row, (name, fmap) in zip(axes, maps.items()):
         fmap = np.asarray(fmap)
