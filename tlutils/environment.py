@@ -23,8 +23,9 @@ HUB_OFFLINE_SWITCHES = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
 REPORTED_PACKAGES = ("tensorflow", "keras", "transformers", "tensorflow-datasets")
 
 DRY_RUN_BANNER = """\
-*** OFFLINE DRY RUN: vision models have random weights and the images are random mock data.
-*** Every accuracy and curve below is meaningless; the code path is the real one.
+*** OFFLINE: VGG16 and ResNet50 have random weights here (Keras cannot download ImageNet's), so
+*** their accuracies and curves are a dry run (lessons 01, 02 train them on the course's real
+*** photos, lesson 06 on mock images). Real everywhere: EfficientNet-Lite0 and MiniLM.
 *** For the real lesson run with TLUTILS_PROFILE=full (or quick) where the internet is reachable."""
 
 
