@@ -26,7 +26,7 @@ HUB_OFFLINE_SWITCHES = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
 REPORTED_PACKAGES = ("tensorflow", "keras", "transformers", "tensorflow-datasets")
 
 DRY_RUN_BANNER = """\
-*** OFFLINE: VGG16 and ResNet50 have random weights here (Keras cannot download ImageNet's), so
+*** OFFLINE DRY RUN for VGG16 and ResNet50: random weights here (Keras cannot download ImageNet's), so
 *** their accuracies and curves are a dry run (lessons 01, 02 train them on the course's real
 *** photos, lesson 06 on mock images). Real everywhere: EfficientNet-Lite0 and MiniLM.
 *** For the real lesson run with TLUTILS_PROFILE=full (or quick) where the internet is reachable."""
