@@ -214,3 +214,12 @@ def test_offline_substitution_is_announced_once(offline_cfg, capsys, monkeypatch
     text.pretrained_source("no-such/model", offline_cfg)
     out = capsys.readouterr().out
     assert out.count("'no-such/model' is not downloaded; the packaged all-MiniLM-L6-v2") == 1
+
+
+def test_offline_max_length_holds_every_shipped_text(tokenizer, offline_cfg):
+    """The offline profile pads to 20 tokens to save time; no text of the shipped set may be cut."""
+    cfg = offline_cfg
+    data = text.load_sentiment(cfg)
+    texts = [t for split in (data.train, data.validation, data.test) for t in split.texts]
+    longest = max(len(tokenizer(t)["input_ids"]) for t in texts)
+    assert longest <= cfg.max_length, f"a shipped text has {longest} tokens > {cfg.max_length}"
