@@ -51,6 +51,11 @@ def label_text(run: dict) -> str:
             "the same checked outputs; timings and the last digits of other numbers may differ.")
 
 
+def drop_widget_view(output: nbformat.NotebookNode) -> None:
+    """Remove a widget's live view from an output, keeping its HTML/text fallback (a quiz)."""
+    output.get("data", {}).pop(WIDGET_VIEW, None)
+
+
 def keep_real_outputs(nb: nbformat.NotebookNode, run: dict) -> None:
     """Keep every output but stderr and widget views; number the cells; write the label."""
     count = 0
@@ -65,7 +70,8 @@ def keep_real_outputs(nb: nbformat.NotebookNode, run: dict) -> None:
         for output in cell.outputs:
             if output.output_type == "stream" and output.name == "stderr":
                 continue
-            if WIDGET_VIEW in output.get("data", {}):
+            drop_widget_view(output)
+            if "data" in output and not output.data:
                 continue
             if "execution_count" in output:
                 output.execution_count = count
@@ -86,6 +92,7 @@ def keep_checked_outputs(nb: nbformat.NotebookNode) -> None:
             cell.outputs = [o for o in cell.outputs
                             if not (o.output_type == "stream" and o.name == "stderr")]
             for output in cell.outputs:
+                drop_widget_view(output)
                 if "execution_count" in output:
                     output.execution_count = count
         else:

@@ -101,7 +101,8 @@ def test_notebook_keeps_only_outputs_a_reader_may_trust(path):
             assert all(o.output_type != "error" for o in cell.outputs)
             for output in cell.outputs:
                 assert "application/vnd.jupyter.widget-view+json" not in output.get("data", {})
-                assert len(output.get("data", {}).get("image/png", "")) < 200_000, "figure too large"
+                # 60 dpi (scripts/stored_figures.matplotlibrc): a strip of photos is about 280 KB of base64
+                assert len(output.get("data", {}).get("image/png", "")) < 350_000, "figure too large"
         if checked:
             assert cell.outputs, f"checked cell has no stored output: {cell.source[:60]!r}"
     text = path.read_text()
