@@ -47,7 +47,7 @@ def describe_photo(content: bytes, classify: Callable[[np.ndarray], Prediction],
 
     Example:
         >>> describe_photo(b"not an image", lambda image: [("x", 1.0)], "notes.txt")[:40]
-        "<p style='color:#b00'>notes.txt: cannot "
+        "<p style='color:#b00'>notes.txt: Cannot "
     """
     from .data import load_image  # imports TensorFlow: only when a photo arrives
 
