@@ -4,13 +4,17 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The course's JupyterLab defaults (lab/overrides.json: no news pop-up, no update check), where
+# the venv's JupyterLab reads them; a learner's own settings still win over these.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 # Jupyter refuses to run as root unless told; CI and containers run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 LAB_ARGS ?=
+LAB_DIR ?= notebooks
 
 .PHONY: setup lab test notebooks lock clean
 
-setup: $(STAMP)
+setup: $(STAMP) $(LAB_SETTINGS)
 
 # One install step, redone only when a file that pins something changes.
 $(STAMP): pyproject.toml requirements-lock.txt requirements-offline.txt
@@ -21,8 +25,11 @@ $(STAMP): pyproject.toml requirements-lock.txt requirements-offline.txt
 		--no-deps -r requirements-offline.txt
 	touch $@
 
+$(LAB_SETTINGS): lab/overrides.json | $(STAMP)
+	install -D -m 644 $< $@
+
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
+	$(BIN)/jupyter lab --notebook-dir=$(LAB_DIR) $(ROOT_FLAG) $(LAB_ARGS)
 
 # Unit tests of tlutils and every notebook under nbval, in the offline profile, with a fresh
 # cache folder so that every run converts, computes and trains from nothing.

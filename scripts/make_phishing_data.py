@@ -1,4 +1,4 @@
-"""Write the capstone's synthetic phishing e-mail set: data/phishing/{train,validation,test,test_realistic}.jsonl.
+"""Write the capstone's synthetic phishing e-mail set: tlutils/course_data/phishing/{train,validation,test,test_realistic}.jsonl.
 
 No public phishing corpus is reachable from the course's machines, so this script builds one from
 templates. Each e-mail has a sender name and address, a subject, a plain-text body, an HTML body
@@ -23,7 +23,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parents[1] / "data" / "phishing"
+OUT = Path(__file__).resolve().parents[1] / "tlutils" / "course_data" / "phishing"
 SEED = 2026
 # e-mails per split and label (legitimate, phishing)
 SIZES = {"train": (80, 80), "validation": (24, 24), "test": (32, 32), "test_realistic": (242, 8)}

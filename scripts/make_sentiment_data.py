@@ -1,4 +1,4 @@
-"""Write the course's small offline sentiment dataset: data/sentiment/{train,validation,test}.csv.
+"""Write the course's small offline sentiment dataset: tlutils/course_data/sentiment/{train,validation,test}.csv.
 
 Short reviews built from shared sentence frames and subjects, where only the sentiment words
 carry the label. The test split uses sentiment words and phrases that never occur in training
@@ -13,7 +13,7 @@ import csv
 import random
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parents[1] / "data" / "sentiment"
+OUT = Path(__file__).resolve().parents[1] / "tlutils" / "course_data" / "sentiment"  # ships in the package
 SIZES = {"train": 320, "validation": 80, "test": 160}  # balanced: half of each is positive
 
 SUBJECTS = [

@@ -1,15 +1,24 @@
-"""Re-run notebooks in the offline profile and keep only the outputs that nbval checks.
+"""Re-run notebooks in the offline profile and keep the outputs a reader may trust.
 
 Usage: TLUTILS_PROFILE=offline python scripts/refresh_notebooks.py notebooks/*.ipynb
 (`make notebooks` does exactly this.)
 
-Why strip the rest: an offline run has random weights and mock images, so its plots and
-accuracies would mislead a reader of the notebook on GitHub. Cells marked
-``# NBVAL_CHECK_OUTPUT`` print only what is the same in every profile, so their outputs stay,
-with an execution count (nbval refuses stored outputs on a cell that was never run).
+Two kinds of notebook:
+
+* Lessons whose offline run is real (real pretrained weights on real data: lesson 00 and the
+  text lessons) name that run in their metadata, ``"tlutils": {"stored_run": {...}}`` (profile,
+  models, data). They keep every output, figures included (small PNGs), so a reader on GitHub
+  sees real results; the cell tagged ``stored-run-label`` is rewritten to say which run made
+  them and when. Widget views are dropped (they need a live kernel).
+* The others (VGG16 and ResNet50 have random weights offline) keep only the outputs of cells
+  tagged ``nbval-check-output``, which print what is the same in every profile: any other
+  output of an offline run would show a dry run as if it were a result.
+
+Every kept output has an execution count (nbval refuses stored outputs on a cell never run).
 """
 from __future__ import annotations
 
+import datetime
 import os
 import sys
 from pathlib import Path
@@ -17,12 +26,58 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
+from tag_checked_cells import CHECK_TAG, tag_notebook
 
 
 def is_checked(cell: nbformat.NotebookNode) -> bool:
     """True for a code cell whose outputs nbval compares."""
-    return cell.cell_type == "code" and CHECK_MARK in cell.source
+    return cell.cell_type == "code" and CHECK_TAG in cell.metadata.get("tags", [])
+
+
+LABEL_TAG = "stored-run-label"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def stored_run(nb: nbformat.NotebookNode) -> dict | None:
+    """The run a notebook's stored outputs come from, or None when it keeps only checked ones."""
+    return nb.metadata.get("tlutils", {}).get("stored_run")
+
+
+def label_text(run: dict) -> str:
+    """The markdown that names the run behind a notebook's stored outputs."""
+    return (f"**About the stored outputs.** They come from running this notebook in the "
+            f"`{run['profile']}` profile on {run['date']}: {run['models']}, on {run['data']}. "
+            "These are real pretrained weights on real data in every profile, so your run gives "
+            "the same checked outputs; timings and the last digits of other numbers may differ.")
+
+
+def drop_widget_view(output: nbformat.NotebookNode) -> None:
+    """Remove a widget's live view from an output, keeping its HTML/text fallback (a quiz)."""
+    output.get("data", {}).pop(WIDGET_VIEW, None)
+
+
+def keep_real_outputs(nb: nbformat.NotebookNode, run: dict) -> None:
+    """Keep every output but stderr and widget views; number the cells; write the label."""
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and LABEL_TAG in cell.metadata.get("tags", []):
+            cell.source = label_text(run)
+        if cell.cell_type != "code":
+            continue
+        count += 1
+        cell.execution_count = count
+        kept = []
+        for output in cell.outputs:
+            if output.output_type == "stream" and output.name == "stderr":
+                continue
+            drop_widget_view(output)
+            if "data" in output and not output.data:
+                continue
+            if "execution_count" in output:
+                output.execution_count = count
+            kept.append(output)
+        cell.outputs = kept
+    nb.metadata.pop("widgets", None)
 
 
 def keep_checked_outputs(nb: nbformat.NotebookNode) -> None:
@@ -37,6 +92,7 @@ def keep_checked_outputs(nb: nbformat.NotebookNode) -> None:
             cell.outputs = [o for o in cell.outputs
                             if not (o.output_type == "stream" and o.name == "stderr")]
             for output in cell.outputs:
+                drop_widget_view(output)
                 if "execution_count" in output:
                     output.execution_count = count
         else:
@@ -47,14 +103,23 @@ def keep_checked_outputs(nb: nbformat.NotebookNode) -> None:
 
 def refresh(path: Path, timeout: int = 900) -> None:
     """Execute ``path`` in its own folder with the offline profile and save it stripped."""
+    tag_notebook(path)  # a cell still marked with a `# NBVAL_...` comment line gets its tag
     nb = nbformat.read(path, as_version=4)
+    # Small figures keep the stored notebooks small: the kernel reads this matplotlibrc.
+    rc = Path(__file__).with_name("stored_figures.matplotlibrc")
+    os.environ["MATPLOTLIBRC"] = str(rc)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
     if errors:
         raise SystemExit(f"{path}: a cell raised {errors[0].ename}: {errors[0].evalue}")
-    keep_checked_outputs(nb)
+    run = stored_run(nb)
+    if run is not None:
+        run["date"] = datetime.date.today().isoformat()
+        keep_real_outputs(nb, run)
+    else:
+        keep_checked_outputs(nb)
     nbformat.write(nb, path)
     print(f"refreshed {path}")
 

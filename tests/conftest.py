@@ -1,11 +1,20 @@
-"""Shared test set-up: the offline profile, and no network at all inside the test process."""
+"""Shared test set-up: the offline profile, and no network at all inside the test process.
+
+Connections that leave localhost fail as on a machine without network. A test can instead
+send them to a loopback server: one that refuses (``dead_network``), one that accepts and then
+never answers (``stalled_network``), or a slow but live web server (``trickle_server``).
+"""
 from __future__ import annotations
 
+import dataclasses
 import errno
+import http.server
 import os
 import shutil
 import socket
 import subprocess
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -21,15 +30,27 @@ def _host(address) -> str | None:
     return address[0] if isinstance(address, tuple) else None
 
 
+@dataclasses.dataclass
+class Route:
+    """Where connections that leave localhost go: nowhere (``port`` None) or a loopback port."""
+
+    port: int | None = None
+
+
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch):
-    """Fail fast, like a machine with no network, on any connection that leaves localhost."""
+    """Fail fast, like a machine with no network, on any connection that leaves localhost
+    (unless a test routes them to a loopback server: see ``dead_network``)."""
     real_connect = socket.socket.connect
     real_getaddrinfo = socket.getaddrinfo
+    route = Route()
+    saved_timeout = socket.getdefaulttimeout()
 
     def connect(self, address):
         if self.family == socket.AF_UNIX or _host(address) in LOCAL_HOSTS:
             return real_connect(self, address)
+        if route.port:
+            return real_connect(self, ("127.0.0.1", route.port))
         raise OSError(errno.ENETUNREACH, f"Network is unreachable (tests are offline): {address}")
 
     def getaddrinfo(host, *args, **kwargs):
@@ -37,10 +58,99 @@ def no_network(monkeypatch):
             host = host.decode()
         if host in LOCAL_HOSTS:
             return real_getaddrinfo(host, *args, **kwargs)
+        if route.port:  # every host name resolves to the loopback server
+            return real_getaddrinfo("127.0.0.1", route.port, socket.AF_INET, socket.SOCK_STREAM)
         raise socket.gaierror(socket.EAI_NONAME, f"Name or service not known (tests are offline): {host}")
 
     monkeypatch.setattr(socket.socket, "connect", connect)
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    yield route
+    socket.setdefaulttimeout(saved_timeout)  # tlutils.setup() sets one for the whole process
+
+
+SILENCE = 1.0  # seconds of silence before the code gives up, in the network simulations
+
+
+@pytest.fixture
+def dead_network(no_network, monkeypatch):
+    """Every host refuses connections (a port bound on loopback but not listening)."""
+    monkeypatch.setenv("TLUTILS_NETWORK_TIMEOUT", str(SILENCE))
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", 0))
+        no_network.port = blocker.getsockname()[1]
+        yield no_network
+
+
+@pytest.fixture
+def stalled_network(no_network, monkeypatch):
+    """Every host accepts the connection and then never sends a byte (a stalled proxy)."""
+    monkeypatch.setenv("TLUTILS_NETWORK_TIMEOUT", str(SILENCE))
+    stop, held = threading.Event(), []
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.1)
+
+    def hold():
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=hold, daemon=True)
+    thread.start()
+    no_network.port = server.getsockname()[1]
+    yield no_network
+    stop.set()
+    thread.join()
+    for conn in [server, *held]:
+        conn.close()
+
+
+@pytest.fixture
+def trickle_server(no_network):
+    """``start(body, chunks, pause)``: every host becomes a plain-HTTP server that sends
+    ``body`` in ``chunks`` pieces with ``pause`` seconds between them (slow, but alive)."""
+    servers = []
+
+    def start(body: bytes, chunks: int, pause: float) -> int:
+        class Slow(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                size = -(-len(body) // chunks)
+                for i in range(0, len(body), size):
+                    self.wfile.write(body[i:i + size])
+                    self.wfile.flush()
+                    time.sleep(pause)
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        no_network.port = server.server_address[1]
+        return no_network.port
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def unwritable_folder(tmp_path):
+    """A folder in which not even root can create files (sysfs), or a read-only one."""
+    if os.geteuid() == 0:
+        folder = Path("/sys/kernel")
+        if not folder.is_dir():
+            pytest.skip("Running as root without /sys: no folder is read-only for root here.")
+        return folder
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o500)
+    return folder
 
 
 @pytest.fixture

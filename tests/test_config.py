@@ -65,3 +65,55 @@ def test_setup_seeds_python_numpy_and_tensorflow(clean_environ, tmp_path):
         tlutils.setup("offline", seed=7, verbose=False)
         draws.append((random.random(), np.random.rand(), float(tf.random.uniform(()))))
     assert draws[0] == draws[1]
+
+
+# --- The cache folder, checked once by setup() ------------------------------------------------------
+from tlutils.errors import FolderError  # noqa: E402
+
+
+def _cache_error(clean_environ, folder) -> str:
+    clean_environ["TLUTILS_CACHE"] = str(folder)
+    with pytest.raises(FolderError) as info:
+        tlutils.setup("offline", verbose=False)
+    message = str(info.value)
+    assert "\n" not in message and "internet" not in message and "TLUTILS_CACHE=" in message
+    return message
+
+
+def test_a_cache_that_is_a_file_is_named(clean_environ, tmp_path):
+    (tmp_path / "cache").write_text("not a folder")
+    assert "is not a folder" in _cache_error(clean_environ, tmp_path / "cache")
+
+
+def test_a_cache_under_a_file_names_the_file(clean_environ, tmp_path):
+    (tmp_path / "notes.txt").write_text("")
+    message = _cache_error(clean_environ, tmp_path / "notes.txt" / "cache")
+    assert f"lies under {tmp_path / 'notes.txt'}, which is not a folder" in message
+
+
+def test_an_unwritable_cache_is_not_called_a_network_failure(clean_environ, unwritable_folder):
+    assert "is not writable" in _cache_error(clean_environ, unwritable_folder)
+
+
+def test_a_cache_in_an_unwritable_parent_is_named(clean_environ, unwritable_folder):
+    message = _cache_error(clean_environ, unwritable_folder / "tlutils-cache")
+    assert "is not writable" in message and "tlutils-cache" in message
+
+
+def test_an_empty_cache_variable_is_refused(clean_environ, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    clean_environ["TLUTILS_CACHE"] = ""
+    with pytest.raises(FolderError, match="TLUTILS_CACHE is set but empty"):
+        tlutils.setup("offline", verbose=False)
+    assert not any(tmp_path.iterdir())  # nothing was written in the current folder
+
+
+def test_a_full_disk_during_a_download_is_not_a_network_failure(tmp_path):
+    import errno
+
+    from tlutils.downloads import downloading
+
+    with pytest.raises(OSError) as info:
+        with downloading("the VGG16 weights", tmp_path):
+            raise OSError(errno.ENOSPC, "No space left on device")
+    assert not isinstance(info.value, tlutils.DownloadError)

@@ -8,6 +8,7 @@ import pytest
 
 from tlutils import PROFILES, DownloadError
 from tlutils import text
+from tlutils.errors import DataFileError, InputError
 
 OFFLINE = PROFILES["offline"]
 SEED_TEXTS = ["This movie was amazing and fantastic", "The product was terrible and disappointing"]
@@ -94,5 +95,131 @@ def test_empty_texts_are_reported_with_their_line(tmp_path):
     path = tmp_path / "bad.csv"
     with open(path, "w", newline="") as f:
         csv.writer(f).writerows([["text", "label"], ["fine", "1"], ["  ", "0"]])
-    with pytest.raises(ValueError, match=r"empty text on line\(s\) \[3\]"):
+    with pytest.raises(DataFileError, match=r"bad.csv, line 3: the text is empty"):
         text.read_csv_split(path)
+
+
+# --- CSV files as people save them -----------------------------------------------------------------
+GOOD = "text,label\nA fine film,1\nDull,0\n"
+
+
+def test_a_byte_order_mark_is_fine(tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
+    split = text.read_csv_split(path)
+    assert split.texts == ["A fine film", "Dull"] and split.labels.tolist() == [1, 0]
+
+
+def test_quoted_commas_extra_columns_and_blank_lines_are_fine(tmp_path):
+    path = tmp_path / "ok.csv"
+    path.write_text('id,text,label\n1,"Good, really good",1\n\n2,"Bad\nand long",0\n')
+    split = text.read_csv_split(path)
+    assert split.texts == ["Good, really good", "Bad\nand long"] and split.labels.tolist() == [1, 0]
+
+
+# (file bytes, the line named, words of the fix)
+BAD_FILES = {
+    "missing column": (b"review,label\nfine,1\n", "line 1", "name the columns text,label"),
+    "semicolons": (b"text;label\nfine;1\n", "line 1", "separated by ';'"),
+    "label positive": (b"text,label\nfine,1\ngreat,positive\n", "line 3", "write 0 (negative) or 1"),
+    "label empty": (b"text,label\nfine,\n", "line 2", "label is empty"),
+    "label 7": (b"text,label\nfine,7\n", "line 2", "label is '7', not 0 or 1"),
+    "label -1": (b"text,label\nfine,1\nbad,-1\n", "line 3", "label is '-1', not 0 or 1"),
+    "short row": (b"text,label\nfine,1\njust a text\n", "line 3", "every row needs a text and a label"),
+    "unquoted comma": (b"text,label\nfine, really,1\n", "line 2", "double quotes"),
+    "unclosed quote": (b'text,label\nfine,1\n"open quote,0\nnext,1\n', "line 3", "close the quote"),
+    "latin-1": ("text,label\nfine,1\ncaf\u00e9 cr\u00e8me,1\n".encode("latin-1"), "line 3", "UTF-8"),
+    "utf-16": (GOOD.encode("utf-16"), "UTF-16", "UTF-8"),
+    "empty file": (b"", "is empty", "header line text,label"),
+    "header only": (b"text,label\n", "no examples", "add one line"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES)
+def test_a_bad_csv_file_gets_one_sentence_naming_file_line_and_fix(case, tmp_path):
+    content, where, fix = BAD_FILES[case]
+    path = tmp_path / "reviews.csv"
+    path.write_bytes(content)
+    with pytest.raises(DataFileError) as info:
+        text.read_csv_split(path)
+    message = str(info.value)
+    assert message.startswith(str(path)) and where in message and fix in message, message
+    assert "\n" not in message and message.endswith(".")
+
+
+def test_an_empty_validation_split_stops_load_sentiment(tmp_path, monkeypatch):
+    for name in ("train", "validation", "test"):
+        (tmp_path / "sentiment").mkdir(exist_ok=True)
+        (tmp_path / "sentiment" / f"{name}.csv").write_text(GOOD if name != "validation" else "text,label\n")
+    monkeypatch.setattr(text, "DATA_DIR", tmp_path)
+    with pytest.raises(DataFileError, match="validation.csv has a header but no examples"):
+        text.load_sentiment(OFFLINE)
+
+
+# --- The text helpers ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def tokenizer(offline_cfg):
+    return text.load_bert(cfg=offline_cfg)[0]
+
+
+def test_encode_texts_accepts_a_numpy_array_of_strings(tokenizer):
+    encoded = text.encode_texts(tokenizer, np.array(SEED_TEXTS), 16)
+    assert encoded["input_ids"].shape == (2, 16)
+    assert encoded["input_ids"].tolist() == text.encode_texts(tokenizer, SEED_TEXTS, 16)["input_ids"].tolist()
+
+
+@pytest.mark.parametrize("texts, words", [
+    ([], "texts is empty"),
+    (["fine", None], "texts[1] is None"),
+    (["fine", "good", 3.5], "texts[2] is 3.5 (float)"),
+    ("one string", "pass [text]"),
+])
+def test_encode_texts_names_the_bad_element(tokenizer, texts, words):
+    with pytest.raises(InputError) as info:
+        text.encode_texts(tokenizer, texts, 16)
+    assert words in str(info.value)
+
+
+@pytest.mark.parametrize("max_length, words", [(0, "from 2"), (-3, "from 2"), (513, "512 positions"),
+                                                (2.5, "whole number")])
+def test_encode_texts_states_the_length_limit(tokenizer, max_length, words):
+    with pytest.raises(InputError) as info:
+        text.encode_texts(tokenizer, SEED_TEXTS, max_length)
+    assert words in str(info.value) and "512" in str(info.value)
+
+
+def test_encode_texts_takes_the_full_512_positions(tokenizer):
+    assert text.encode_texts(tokenizer, SEED_TEXTS, 512)["input_ids"].shape == (2, 512)
+
+
+def test_mean_pool_of_an_all_zero_mask_is_finite():
+    pooled = text.mean_pool(np.ones((2, 3, 4)), np.array([[1, 1, 0], [0, 0, 0]]))
+    assert np.isfinite(pooled).all() and pooled[0].tolist() == [1.0] * 4 and pooled[1].tolist() == [0.0] * 4
+
+
+def test_predict_labels_on_a_bare_encoder_says_it_needs_a_classifier(offline_cfg, tokenizer):
+    _, encoder = text.load_bert(cfg=offline_cfg)
+    with pytest.raises(InputError, match="returns hidden states, not class scores.*task='classification'"):
+        text.predict_labels(encoder, text.encode_texts(tokenizer, SEED_TEXTS, 8))
+
+
+def test_load_bert_with_an_unknown_task_names_the_choices(offline_cfg):
+    with pytest.raises(InputError, match="Unknown task 'qa': choose task=None .* task='classification'"):
+        text.load_bert(task="qa", cfg=offline_cfg)
+
+
+def test_offline_substitution_is_announced_once(offline_cfg, capsys, monkeypatch):
+    monkeypatch.setattr(text, "_noticed", set())
+    text.pretrained_source("no-such/model", offline_cfg)
+    text.pretrained_source("no-such/model", offline_cfg)
+    out = capsys.readouterr().out
+    assert out.count("'no-such/model' is not downloaded; the packaged all-MiniLM-L6-v2") == 1
+
+
+def test_offline_max_length_holds_every_shipped_text(tokenizer, offline_cfg):
+    """The offline profile pads to 20 tokens to save time; no text of the shipped set may be cut."""
+    cfg = offline_cfg
+    data = text.load_sentiment(cfg)
+    texts = [t for split in (data.train, data.validation, data.test) for t in split.texts]
+    longest = max(len(tokenizer(t)["input_ids"]) for t in texts)
+    assert longest <= cfg.max_length, f"a shipped text has {longest} tokens > {cfg.max_length}"

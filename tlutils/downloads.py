@@ -1,30 +1,175 @@
-"""Download failures as one clear sentence instead of a page of traceback.
+"""Download failures as one clear sentence, soon, instead of a page of traceback or a hang.
 
 Loaders in tlutils wrap their downloads in :func:`downloading`. In a notebook,
 :func:`install_notebook_handler` (called by ``tlutils.setup()``) also shows a failed download
 from a lesson's own cell, such as ``VGG16(weights="imagenet")``, as that one sentence.
+
+Network waits are bounded by silence, not by total time (:func:`limit_network_waits`): a dead
+network fails at once (no retry loop), a connection that accepts and then says nothing fails
+after ``$TLUTILS_NETWORK_TIMEOUT`` seconds of silence (default 30), and a slow download that
+keeps sending bytes runs to the end.
 """
 from __future__ import annotations
 
 import contextlib
+import errno
+import functools
+import importlib
+import os
+import socket
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
+
+from .errors import CourseError, InputError
+
+TIMEOUT_ENV = "TLUTILS_NETWORK_TIMEOUT"
+DEFAULT_SILENCE = 30.0  # seconds without a byte before a download counts as stalled
+CONNECT_SECONDS = 10.0  # seconds to open a connection (a dead route); never above the silence
+TFDS_RETRIES = 0  # tensorflow-datasets retries 10 times (about 205 s dead); 1 would double a stall
 
 
-class DownloadError(RuntimeError):
+class DownloadError(CourseError, RuntimeError):
     """A model or dataset could not be downloaded; the message says how to go on."""
+
+
+def silence_timeout() -> float:
+    """Seconds of silence after which a download is given up (``$TLUTILS_NETWORK_TIMEOUT``).
+
+    Example:
+        >>> silence_timeout() > 0
+        True
+    """
+    value = os.environ.get(TIMEOUT_ENV, "").strip()
+    try:
+        seconds = float(value) if value else DEFAULT_SILENCE
+    except ValueError:
+        raise InputError(f"{TIMEOUT_ENV}={value!r} is not a number of seconds: set it to e.g. 30 "
+                          "or unset it.") from None
+    if seconds <= 0:
+        raise InputError(f"{TIMEOUT_ENV}={value!r} must be more than 0 seconds: set it to e.g. 30 "
+                          "or unset it.")
+    return seconds
+
+
+def request_timeouts() -> tuple[float, float]:
+    """``(connect, read)`` seconds for a requests call: the read one is per chunk, not in total.
+
+    Example:
+        >>> connect, read = request_timeouts()
+        >>> connect <= read
+        True
+    """
+    silence = silence_timeout()
+    return min(CONNECT_SECONDS, silence), silence
+
+
+def with_default_timeout(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a requests-style call so that a missing or ``None`` ``timeout`` becomes
+    :func:`request_timeouts` (libraries pass ``None``, which waits forever)."""
+    if getattr(function, "_tlutils_timeout", False):
+        return function
+
+    @functools.wraps(function)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = request_timeouts()
+        return function(*args, **kwargs)
+
+    call._tlutils_timeout = True  # type: ignore[attr-defined]
+    return call
+
+
+def _hub_session() -> Any:
+    """The Hugging Face hub's own session, whose calls time out on silence (its repo_info
+    call in snapshot_download passes no timeout at all)."""
+    from huggingface_hub.utils._http import _default_backend_factory
+
+    session = _default_backend_factory()
+    session.request = with_default_timeout(session.request)
+    return session
+
+
+HUB_TIMEOUTS = ("HF_HUB_ETAG_TIMEOUT", "HF_HUB_DOWNLOAD_TIMEOUT")
+
+
+def _limit_hub() -> None:
+    """Timeouts for the Hugging Face hub: its env variables (read at its import; a value the
+    user set wins) and a session whose calls without a timeout get one."""
+    silence = str(max(1, round(silence_timeout())))
+    for name in HUB_TIMEOUTS:
+        os.environ.setdefault(name, silence)
+    constants = sys.modules.get("huggingface_hub.constants")
+    if constants is not None:  # already imported: it read the variables before
+        for name in HUB_TIMEOUTS:
+            setattr(constants, name, int(os.environ[name]))
+    hub = sys.modules.get("huggingface_hub")
+    if hub is not None:
+        hub.configure_http_backend(backend_factory=_hub_session)
+
+
+_chosen_timeouts: set[float] = set()  # default socket timeouts tlutils set (others' values stay)
+
+
+def _limit_sockets() -> float | None:
+    """Set Python's default socket timeout to the silence limit, unless someone else chose
+    one; returns the value it replaced."""
+    before = socket.getdefaulttimeout()
+    if before is None or before in _chosen_timeouts:
+        seconds = silence_timeout()
+        _chosen_timeouts.add(seconds)
+        socket.setdefaulttimeout(seconds)
+    return before
+
+
+@contextlib.contextmanager
+def _limit_tfds() -> Iterator[None]:
+    """tensorflow-datasets without its 205-second retry loop, and with timeouts on silence."""
+    if "tensorflow_datasets" not in sys.modules:  # not used here: nothing to import
+        yield
+        return
+    downloader = importlib.import_module("tensorflow_datasets.core.download.downloader")
+    saved = downloader.MAX_RETRIES, downloader._open_url
+    downloader.MAX_RETRIES = min(TFDS_RETRIES, saved[0])  # a glitch: the learner runs it again
+    downloader._open_url = with_default_timeout(saved[1])
+    try:
+        yield
+    finally:
+        downloader.MAX_RETRIES, downloader._open_url = saved
+
+
+def limit_network_waits() -> None:
+    """Bound every wait on the network by silence (``tlutils.setup()`` calls this).
+
+    Python's default socket timeout covers Keras' ``get_file`` (urllib) in a lesson's own cell,
+    as long as nothing else chose one; the hub's session gets its own.
+    """
+    _limit_sockets()
+    _limit_hub()
+
+
+# OSErrors of the local disk, not of the network: a full, read-only or unwritable cache.
+LOCAL_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.ENOTDIR,
+                errno.EISDIR, errno.EEXIST}
 
 
 def is_network_failure(exc: BaseException) -> bool:
     """True for the errors a download raises when the network or the host is unreachable.
 
+    A full or unwritable disk is not one: telling the learner to check the internet
+    connection would send them the wrong way.
+
     Example:
         >>> is_network_failure(ConnectionError("Name or service not known"))
         True
+        >>> is_network_failure(PermissionError(13, "Permission denied"))
+        False
         >>> is_network_failure(ValueError("bad shape"))
         False
     """
+    if isinstance(exc, OSError) and exc.errno in LOCAL_ERRNOS:
+        return False
     if isinstance(exc, (OSError, DownloadError)):  # URLError, requests, sockets, hub errors
         return True
     if type(exc).__name__ == "DownloadError":  # tensorflow-datasets' own
@@ -44,8 +189,8 @@ def failure_message(what: str, exc: BaseException, cache: Path | str | None = No
         reason = reason[:157] + "..."
     where = f"put the files in {cache}, " if cache else ""
     return (
-        f"Could not download {what} ({reason}); check the internet connection and run the cell "
-        f"again, {where}or run the course offline with TLUTILS_PROFILE=offline."
+        f"Could not download {what} ({reason}); check the internet connection and try again, "
+        f"{where}or run the course offline with TLUTILS_PROFILE=offline."
     )
 
 
@@ -53,20 +198,28 @@ def failure_message(what: str, exc: BaseException, cache: Path | str | None = No
 def downloading(what: str, cache: Path | str | None = None) -> Iterator[None]:
     """Turn a network failure inside the block into a :class:`DownloadError`.
 
-    Other errors pass through unchanged; the original stays attached as ``__cause__``.
+    Inside the block every network wait is bounded by silence (see :func:`limit_network_waits`;
+    the socket default applies only for the block unless ``setup()`` set it). Other errors
+    pass through unchanged; the original stays attached as ``__cause__``.
 
     Example:
         >>> with downloading("a dataset"):
         ...     pass
     """
+    saved_timeout = socket.getdefaulttimeout()
     try:
-        yield
+        _limit_sockets()
+        _limit_hub()
+        with _limit_tfds():
+            yield
     except DownloadError:
         raise
     except Exception as exc:
         if not is_network_failure(exc):
             raise
         raise DownloadError(failure_message(what, exc, cache)) from exc
+    finally:
+        socket.setdefaulttimeout(saved_timeout)
 
 
 # What a download failure raised in a lesson's own cell says (keras.utils.get_file, the
@@ -75,9 +228,10 @@ NETWORK_MARKERS = ("URL fetch failure", "huggingface.co", "Max retries exceeded"
 
 
 def _show_download_failure(shell, etype, value, tb, tb_offset=None):
-    """IPython custom-exception hook: one sentence for download failures, else the usual."""
-    if isinstance(value, DownloadError):
-        print(f"DownloadError: {value}", file=sys.stderr)
+    """IPython custom-exception hook: one sentence for download failures and other course
+    errors (:class:`~tlutils.errors.CourseError`), else the usual traceback."""
+    if isinstance(value, CourseError):
+        print(f"{type(value).__name__}: {value}", file=sys.stderr)
     elif is_network_failure(value) and any(m in str(value) for m in NETWORK_MARKERS):
         print(f"DownloadError: {failure_message('pretrained weights', value)}", file=sys.stderr)
     else:

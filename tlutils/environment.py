@@ -9,11 +9,14 @@ from __future__ import annotations
 import os
 import platform
 import sys
+import tempfile
 import warnings
 from importlib import metadata
+from pathlib import Path
 
 from . import config as _config
-from .config import Config
+from .config import CACHE_ENV, Config
+from .errors import FolderError
 
 _current: Config | None = None
 _saved_switches: dict[str, str | None] = {}
@@ -23,8 +26,9 @@ HUB_OFFLINE_SWITCHES = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
 REPORTED_PACKAGES = ("tensorflow", "keras", "transformers", "tensorflow-datasets")
 
 DRY_RUN_BANNER = """\
-*** OFFLINE DRY RUN: vision models have random weights and the images are random mock data.
-*** Every accuracy and curve below is meaningless; the code path is the real one.
+*** OFFLINE DRY RUN for VGG16 and ResNet50: random weights here (Keras cannot download ImageNet's), so
+*** their accuracies and curves are a dry run (lessons 01, 02 train them on the course's real
+*** photos, lesson 06 on mock images). Real everywhere: EfficientNet-Lite0 and MiniLM.
 *** For the real lesson run with TLUTILS_PROFILE=full (or quick) where the internet is reachable."""
 
 
@@ -84,10 +88,41 @@ def _quiet_libraries() -> None:
     warnings.filterwarnings("ignore", message=r"`shuffle=True` was passed, but will be ignored")
 
 
+CHOOSE_CACHE = f"choose a writable folder with {CACHE_ENV}=/path/to/folder"
+
+
+def check_folder(folder: Path, what: str = "The course cache", fix: str = CHOOSE_CACHE) -> Path:
+    """Create ``folder`` if needed and make sure files can be written in it.
+
+    Raises :class:`~tlutils.errors.FolderError`: one sentence saying what is wrong with
+    ``what`` and then ``fix`` (never a network message: the disk is not the network).
+
+    Example:
+        >>> check_folder(Path(tempfile.mkdtemp()) / "new").is_dir()
+        True
+        >>> check_folder(Path("/dev/null/cache"))
+        Traceback (most recent call last):
+        ...
+        tlutils.errors.FolderError: The course cache /dev/null/cache lies under /dev/null, which is not a folder: choose a writable folder with TLUTILS_CACHE=/path/to/folder.
+    """
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    if not existing.is_dir():
+        where = "is" if existing == folder else f"lies under {existing}, which is"
+        raise FolderError(f"{what} {folder} {where} not a folder: {fix}.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder) as probe:
+            probe.write(b"tlutils")
+    except OSError as exc:
+        reason = (exc.strerror or type(exc).__name__).lower()
+        raise FolderError(f"{what} {folder} is not writable ({reason}): {fix}.") from None
+    return folder
+
+
 def _point_caches(cfg: Config) -> None:
     """Send Keras weights, Hugging Face files and datasets to ``cfg.cache_dir``, unless the
     user already chose a place (KERAS_HOME, HF_HOME, TFDS_DATA_DIR win)."""
-    cfg.cache_dir.mkdir(parents=True, exist_ok=True)
+    check_folder(cfg.cache_dir)
     if "keras" not in sys.modules:  # Keras reads KERAS_HOME once, at import
         os.environ.setdefault("KERAS_HOME", str(cfg.cache_dir / "keras"))
     os.environ.setdefault("HF_HOME", str(cfg.cache_dir / "huggingface"))
@@ -124,7 +159,10 @@ def report(cfg: Config) -> str:
 
 
 def setup(profile: str | None = None, seed: int = 42, verbose: bool = True) -> Config:
-    """Prepare a notebook: profile, quiet logs, caches, seeds, device report.
+    """Prepare a notebook: profile, quiet logs, caches, network timeouts, seeds, device report.
+
+    The cache folder is checked once here: a folder that cannot be written is reported in one
+    sentence (:class:`~tlutils.errors.FolderError`) before any download starts.
 
     ``profile`` defaults to ``$TLUTILS_PROFILE`` and then to ``"full"``.
 
@@ -137,11 +175,12 @@ def setup(profile: str | None = None, seed: int = 42, verbose: bool = True) -> C
     cfg = _config.resolve(profile, seed)
     _quiet_libraries()
     _point_caches(cfg)
+    from .downloads import install_notebook_handler, limit_network_waits
+
+    limit_network_waits()
     import keras
 
     keras.utils.set_random_seed(cfg.seed)  # Python, NumPy and TensorFlow at once
-    from .downloads import install_notebook_handler
-
     install_notebook_handler()
     if verbose:
         print(report(cfg))

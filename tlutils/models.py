@@ -1,7 +1,12 @@
-"""Freezing and unfreezing pretrained Keras bases (the loop lesson 02 writes out)."""
+"""Pretrained Keras bases: freezing and unfreezing them (the loop lesson 02 writes out), and the
+real ImageNet EfficientNet-Lite0 that every profile has (see :mod:`tlutils.lite0`)."""
 from __future__ import annotations
 
 import keras
+
+from .lite0 import decode_predictions, efficientnet_lite0, imagenet_class_names
+
+__all__ = ["decode_predictions", "efficientnet_lite0", "imagenet_class_names", "unfreeze_top"]
 
 
 def unfreeze_top(base: keras.Model, n: int, keep_batchnorm_frozen: bool = True) -> list[str]:

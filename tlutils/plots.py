@@ -184,3 +184,108 @@ def plot_comparison(results: dict[str, dict[str, float]], metrics: Sequence[str]
         fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def show_filters(kernel: Any, ncols: int = 8, count: int = 32) -> plt.Figure:
+    """The first ``count`` filters of a first convolution (kernel shape (h, w, 3, n)) as RGB tiles.
+
+    Each filter is scaled to [0, 1] on its own, so the tile shows its pattern, not its size.
+
+    Example:
+        >>> fig = show_filters(np.random.default_rng(0).normal(size=(3, 3, 3, 4)), ncols=4)
+        >>> len([ax for ax in fig.axes if ax.images])
+        4
+    """
+    kernel = np.asarray(kernel)[..., :count]
+    tiles = np.moveaxis(kernel, -1, 0)
+    low = tiles.min(axis=(1, 2, 3), keepdims=True)
+    high = tiles.max(axis=(1, 2, 3), keepdims=True)
+    tiles = (tiles - low) / np.maximum(high - low, 1e-8)
+    nrows = int(np.ceil(len(tiles) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(0.9 * ncols, 0.9 * nrows), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for ax, tile in zip(axes.flat, tiles):
+        ax.imshow(tile, interpolation="nearest")
+    fig.tight_layout()
+    return fig
+
+
+def show_feature_maps(maps: dict[str, Any], channels: int = 6) -> plt.Figure:
+    """Rows of feature maps: for each named layer, its first ``channels`` channels of one image.
+
+    Example:
+        >>> fig = show_feature_maps({"early": np.ones((8, 8, 16)), "late": np.ones((2, 2, 32))}, 3)
+        >>> [ax.get_ylabel() for ax in fig.axes[::3]]
+        ['early\\n8x8x16', 'late\\n2x2x32']
+    """
+    fig, axes = plt.subplots(len(maps), channels, figsize=(1.2 * channels, 1.25 * len(maps)),
+                             squeeze=False)
+    for row, (name, fmap) in zip(axes, maps.items()):
+        fmap = np.asarray(fmap)
+        for c, ax in enumerate(row):
+            ax.imshow(fmap[..., c], cmap="viridis")
+            ax.set_xticks([])
+            ax.set_yticks([])
+        row[0].set_ylabel(f"{name}\n{'x'.join(map(str, fmap.shape))}", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_projection(points: dict[str, Any], labels: Sequence[int], class_names: Sequence[str],
+                    title: str = "") -> plt.Figure:
+    """Scatter plots of 2-D projections (one panel per name), coloured by class.
+
+    Example:
+        >>> fig = plot_projection({"a": np.zeros((2, 2)), "b": np.ones((2, 2))}, [0, 1], ["x", "y"])
+        >>> [ax.get_title() for ax in fig.axes]
+        ['a', 'b']
+    """
+    labels = np.asarray(labels)
+    fig, axes = plt.subplots(1, len(points), figsize=(4.2 * len(points), 3.9), squeeze=False)
+    for ax, (name, xy) in zip(axes[0], points.items()):
+        xy = np.asarray(xy)
+        for c, class_name in enumerate(class_names):
+            ax.scatter(*xy[labels == c].T, s=14, label=class_name, color=plt.cm.tab10(c))
+        ax.set_title(name)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    axes[0][-1].legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_probe(table: dict[str, dict[int, Any]], chance: float | None = None,
+               title: str = "") -> plt.Figure:
+    """Linear-probe accuracy against labels per class: mean and standard deviation over splits.
+
+    ``table`` is :func:`tlutils.features.probe_table`'s ``{name: {k: accuracies}}``.
+
+    Example:
+        >>> fig = plot_probe({"pretrained": {1: [0.5, 0.7], 5: [0.9, 0.9]}}, chance=0.2)
+        >>> fig.axes[0].get_xlabel()
+        'labelled examples per class'
+    """
+    fig, ax = plt.subplots(figsize=(5.2, 3.6))
+    for name, by_k in table.items():
+        ks = sorted(by_k)
+        means = [np.mean(by_k[k]) for k in ks]
+        ax.errorbar(ks, means, yerr=[np.std(by_k[k]) for k in ks], marker="o", capsize=3, label=name)
+        for k, m in zip(ks, means):
+            ax.annotate(f"{m:.2f}", (k, m), textcoords="offset points", xytext=(4, -12), fontsize=8)
+    if chance is not None:
+        ax.axhline(chance, color="gray", linestyle="--", label="chance")
+    ax.set_xscale("log")
+    ax.set_xticks(sorted({k for by_k in table.values() for k in by_k}))
+    ax.get_xaxis().set_major_formatter(plt.ScalarFormatter())
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("labelled examples per class")
+    ax.set_ylabel("test accuracy")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right")
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig

@@ -4,23 +4,26 @@
 SST-2 from tensorflow-datasets. ``offline`` uses real pretrained weights too: the packaged
 sentence-transformers/all-MiniLM-L6-v2 (a 6-layer BERT with the same uncased vocabulary), whose
 PyTorch weights are converted once to a TensorFlow checkpoint in the cache, and the small
-sentiment set shipped in ``data/sentiment``.
+sentiment set shipped inside the package (``tlutils/course_data/sentiment``).
 """
 from __future__ import annotations
 
 import csv
 import dataclasses
+import io
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .config import PROFILES, Config  # noqa: F401 (PROFILES: doctests)
-from .downloads import downloading
+from .downloads import downloading, silence_timeout
 from .environment import current
+from .errors import DataFileError, InputError
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+DATA_DIR = Path(__file__).resolve().parent / "course_data"  # shipped inside the package
 OFFLINE_MODEL = "all-MiniLM-L6-v2 (packaged, converted to TensorFlow)"
 SENTIMENT_CLASSES = ["negative", "positive"]
 
@@ -64,24 +67,40 @@ HUB_FILES = ["config.json", "tf_model.h5", "vocab.txt", "tokenizer.json", "token
              "special_tokens_map.json"]
 
 
+_noticed: set[str] = set()
+
+
+def _notice_substitute(name: str) -> None:
+    """Say once per model name that the offline profile loads MiniLM instead of ``name``."""
+    if name not in _noticed:
+        _noticed.add(name)
+        print(f"Offline profile: {name!r} is not downloaded; the packaged all-MiniLM-L6-v2 (a 6-layer "
+              "BERT with the same vocabulary) stands in for it.")
+
+
 def pretrained_source(name: str = "bert-base-uncased", cfg: Config | None = None) -> str:
     """A local folder to pass to ``from_pretrained``.
 
     ``full``/``quick``: the hub checkpoint ``name``, downloaded once into the Hugging Face cache
     (a filled cache works without network). ``offline``: the packaged MiniLM, converted once
-    to TensorFlow in ``cfg.cache_dir``. A failed download raises :class:`DownloadError`.
+    to TensorFlow in ``cfg.cache_dir``, with a printed notice (once per name) that it stands in
+    for ``name``. A failed download raises :class:`DownloadError`.
     """
     cfg = cfg or current()
     if not cfg.offline:
         from huggingface_hub import snapshot_download
 
         with downloading(f"the {name} model", os.environ.get("HF_HOME", cfg.cache_dir / "huggingface")):
-            return snapshot_download(name, allow_patterns=HUB_FILES)
+            return snapshot_download(name, allow_patterns=HUB_FILES, etag_timeout=silence_timeout())
+    _notice_substitute(name)
     target = cfg.cache_dir / "minilm-l6-tf"
     if not (target / "tf_model.h5").exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         convert_minilm(target)
     return str(target)
+
+
+TASKS = {None: "TFBertModel", "classification": "TFBertForSequenceClassification"}
 
 
 def load_bert(name: str = "bert-base-uncased", task: str | None = None,
@@ -98,11 +117,15 @@ def load_bert(name: str = "bert-base-uncased", task: str | None = None,
         >>> model.config.hidden_size
         384
     """
-    from transformers import BertConfig, BertTokenizerFast, TFBertForSequenceClassification, TFBertModel
-
+    if task not in TASKS:
+        raise InputError(f"Unknown task {task!r}: choose task=None (the bare encoder) or "
+                         "task='classification' (a classification head on it).")
     cfg = cfg or current()
-    source = pretrained_source(name, cfg)
-    model_class = {None: TFBertModel, "classification": TFBertForSequenceClassification}[task]
+    source = pretrained_source(name, cfg)  # before importing transformers: a download fails fast
+    import transformers
+    from transformers import BertConfig, BertTokenizerFast
+
+    model_class = getattr(transformers, TASKS[task])
     extra = {"num_labels": num_labels} if num_labels else {}
     tokenizer = BertTokenizerFast.from_pretrained(source)
     if pretrained:
@@ -116,14 +139,18 @@ def load_bert(name: str = "bert-base-uncased", task: str | None = None,
 def mean_pool(last_hidden_state: Any, attention_mask: Any) -> np.ndarray:
     """Average each text's token vectors, ignoring padding: one sentence vector per text.
 
-    Written out in lesson 03.
+    Written out in lesson 03. A text whose mask is all zeros (no token at all) gets a vector of
+    zeros, not NaN.
 
     Example:
         >>> mean_pool(np.array([[[1.0, 2.0], [3.0, 4.0], [9.0, 9.0]]]), np.array([[1, 1, 0]]))
         array([[2., 3.]])
+        >>> mean_pool(np.ones((1, 2, 2)), np.array([[0, 0]]))
+        array([[0., 0.]])
     """
     mask = np.asarray(attention_mask, dtype="float32")[..., None]
-    return (np.asarray(last_hidden_state) * mask).sum(axis=1) / mask.sum(axis=1)
+    counts = np.maximum(mask.sum(axis=1), 1.0)  # masks hold 0 and 1: at least 1 when any token
+    return (np.asarray(last_hidden_state) * mask).sum(axis=1) / counts
 
 
 @dataclasses.dataclass
@@ -148,14 +175,88 @@ class TextData:
     source: str
 
 
+CSV_COLUMNS = ("text", "label")
+CSV_HELP = "save it as comma-separated UTF-8 with a header line text,label"
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    """The text of a CSV file in UTF-8 (a byte-order mark is fine); anything else is named."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise DataFileError(f"{path} is saved as UTF-16: {CSV_HELP} (in Excel: CSV UTF-8).")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise DataFileError(f"{path}, line {line}: byte {raw[exc.start]:#04x} is not UTF-8 (the file looks "
+                            f"saved as Latin-1 or Windows-1252): {CSV_HELP} (in Excel: CSV UTF-8).") from None
+
+
+def _header(path: Path, header: list[str]) -> dict[str, int]:
+    """Column positions of text and label in the header line."""
+    names = [name.strip().lower() for name in header]
+    if len(names) == 1 and ";" in names[0]:
+        raise DataFileError(f"{path}, line 1: the columns are separated by ';': {CSV_HELP}.")
+    missing = [name for name in CSV_COLUMNS if name not in names]
+    if missing:
+        raise DataFileError(f"{path}, line 1: no {' or '.join(repr(m) for m in missing)} column in the header "
+                            f"{','.join(header)!r}: name the columns text,label.")
+    return {name: names.index(name) for name in CSV_COLUMNS}
+
+
+def _row(path: Path, line: int, row: list[str], columns: dict[str, int], width: int) -> tuple[str, int]:
+    """The text and 0/1 label of one row, or one sentence saying what to fix on that line."""
+    if len(row) != width:
+        hint = ("put a text that holds a comma in double quotes" if len(row) > width
+                else "every row needs a text and a label")
+        raise DataFileError(f"{path}, line {line}: {len(row)} value(s) where the header has {width}: {hint}.")
+    text, label = row[columns["text"]], row[columns["label"]].strip()
+    if not text.strip():
+        raise DataFileError(f"{path}, line {line}: the text is empty: write the example's text or delete "
+                            "the line.")
+    if label not in ("0", "1"):
+        shown = "empty" if not label else repr(label)
+        raise DataFileError(f"{path}, line {line}: the label is {shown}, not 0 or 1: write 0 (negative) "
+                            "or 1 (positive).")
+    return text, int(label)
+
+
 def read_csv_split(path: Path) -> TextSplit:
-    """Read a ``text,label`` CSV file; empty texts are an error, not a silent row."""
-    with open(path, newline="") as f:
-        rows = list(csv.DictReader(f))
-    empty = [i + 2 for i, row in enumerate(rows) if not row["text"].strip()]
-    if empty:
-        raise ValueError(f"{path}: empty text on line(s) {empty[:5]}")
-    return TextSplit([r["text"] for r in rows], np.array([int(r["label"]) for r in rows]))
+    """Read a ``text,label`` CSV file (labels 0 and 1, UTF-8, a byte-order mark is fine).
+
+    Anything else raises :class:`~tlutils.errors.DataFileError`: one sentence naming the file,
+    the line and what to fix (a missing column, a ';' separator, a label that is not 0 or 1, a
+    short row, an unclosed quote, another encoding, a file without examples).
+
+    Example:
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "reviews.csv"
+        >>> _ = path.write_text("text,label\\nGreat film,1\\nDull,positive\\n")
+        >>> read_csv_split(path)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        tlutils.errors.DataFileError: ...reviews.csv, line 3: the label is 'positive', not 0 or 1: write 0 (negative) or 1 (positive).
+    """
+    path = Path(path)
+    text = _decode(path, path.read_bytes())
+    if not text.strip():
+        raise DataFileError(f"{path} is empty: {CSV_HELP} and one example per line.")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header = next(reader)
+    columns, width = _header(path, header), len(header)
+    texts, labels, line = [], [], reader.line_num + 1
+    try:
+        for row in reader:
+            if row:  # blank lines are skipped
+                found = _row(path, line, row, columns, width)
+                texts.append(found[0])
+                labels.append(found[1])
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise DataFileError(f"{path}, line {line}: a double quote opens a text that never closes ({exc}): "
+                            "close the quote or remove it.") from None
+    if not texts:
+        raise DataFileError(f"{path} has a header but no examples: add one line text,label per example.")
+    return TextSplit(texts, np.array(labels))
 
 
 def _load_sst2(cfg: Config) -> TextData:
@@ -178,7 +279,10 @@ def _load_sst2(cfg: Config) -> TextData:
 
 
 def load_sentiment(cfg: Config | None = None) -> TextData:
-    """Binary sentiment data: SST-2 in ``full``/``quick``, ``data/sentiment`` offline.
+    """Binary sentiment data: SST-2 in ``full``/``quick``, the shipped set offline.
+
+    The shipped set lives inside the package (``tlutils/course_data/sentiment``), so it is
+    there whether the course was cloned or installed with pip (as on Colab).
 
     Example:
         >>> data = load_sentiment(PROFILES["offline"])
@@ -189,23 +293,65 @@ def load_sentiment(cfg: Config | None = None) -> TextData:
     if not cfg.offline:
         return _load_sst2(cfg)
     folder = DATA_DIR / "sentiment"
-    if not folder.exists():
-        raise FileNotFoundError(f"{folder} is missing: the offline data ships with the course "
-                                "repository, so run the notebooks from a clone of it.")
+    if not folder.is_dir():
+        raise DataFileError(f"{folder} is missing from the installed tlutils: reinstall it "
+                            "(pip install --force-reinstall from the course repository).")
     splits = [read_csv_split(folder / f"{name}.csv") for name in ("train", "validation", "test")]
     return TextData(*splits, class_names=SENTIMENT_CLASSES,
-                    source="course sentiment set (data/sentiment; test words unseen in training)")
+                    source="course sentiment set (tlutils/course_data/sentiment; test words unseen in training)")
 
 
-def encode_texts(tokenizer: Any, texts: list[str], max_length: int) -> dict[str, np.ndarray]:
+def check_texts(texts: Sequence[str] | np.ndarray) -> list[str]:
+    """``texts`` as a list of str; a list, tuple, NumPy array or pandas Series of strings is
+    fine, anything else is named in one sentence (which element, what it is).
+
+    Example:
+        >>> check_texts(np.array(["a", "b"]))
+        ['a', 'b']
+        >>> check_texts(["fine", None])
+        Traceback (most recent call last):
+        ...
+        tlutils.errors.InputError: texts[1] is None, not a string: give every example a text (drop or fill the missing ones first).
+    """
+    if isinstance(texts, str):
+        raise InputError("texts is one string, not a list of them: pass [text] for a single text.")
+    texts = list(texts)
+    if not texts:
+        raise InputError("texts is empty: pass at least one text to encode.")
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise InputError(f"texts[{i}] is {text!r}" + ("" if text is None else f" ({type(text).__name__})")
+                             + ", not a string: give every example a text (drop or fill the missing ones "
+                             "first).")
+    return [str(text) for text in texts]
+
+
+def position_limit(tokenizer: Any) -> int | None:
+    """How many tokens the tokenizer's model takes at most (512 for BERT), if it says."""
+    limit = getattr(tokenizer, "model_max_length", None)
+    return int(limit) if isinstance(limit, int) and 0 < limit < 1_000_000 else None
+
+
+def encode_texts(tokenizer: Any, texts: Sequence[str] | np.ndarray, max_length: int) -> dict[str, np.ndarray]:
     """Token ids and masks of ``texts``, padded or cut to ``max_length`` (shown in lesson 04).
+
+    ``max_length`` counts [CLS] and [SEP], so it is at least 2 and at most the model's number of
+    positions (512 for BERT); bad texts or lengths raise one sentence saying which and why.
 
     Example:
         >>> tokenizer, _ = load_bert(cfg=PROFILES["offline"])
         >>> encode_texts(tokenizer, ["a fine film"], 8)["input_ids"].shape
         (1, 8)
     """
-    return dict(tokenizer(texts, padding="max_length", truncation=True, max_length=max_length,
+    texts = check_texts(texts)
+    limit = position_limit(tokenizer)
+    if isinstance(max_length, bool) or not isinstance(max_length, (int, np.integer)) or max_length < 2:
+        raise InputError(f"max_length={max_length!r} leaves no room for a text: choose a whole number of "
+                         f"tokens from 2 ([CLS] and [SEP]) up to {limit or 512}.")
+    if limit and max_length > limit:
+        raise InputError(f"max_length={max_length} is more than the {limit} positions this model has: "
+                         f"choose at most {limit} (longer texts are cut).")
+    return dict(tokenizer(texts, padding="max_length", truncation=True, max_length=int(max_length),
                           return_tensors="np"))
 
 
@@ -230,5 +376,12 @@ def fit_classifier(model: Any, train: tuple[dict, np.ndarray], validation: tuple
 
 
 def predict_labels(model: Any, encoded: dict[str, np.ndarray]) -> np.ndarray:
-    """The predicted class of every text of a Transformers TF classifier."""
+    """The predicted class of every text of a Transformers TF classifier.
+
+    A bare encoder (``load_bert(task=None)``) has no class scores: that is said in one sentence.
+    """
+    first = model({name: values[:1] for name, values in encoded.items()}, training=False)
+    if getattr(first, "logits", None) is None:  # checked on one text, before predicting them all
+        raise InputError(f"{type(model).__name__} returns hidden states, not class scores: predict with "
+                         "a classifier, load_bert(..., task='classification', num_labels=2), after fitting it.")
     return model.predict(encoded, batch_size=64, verbose=0).logits.argmax(axis=1)

@@ -1,26 +1,49 @@
-"""Command line: python -m tlutils.challenge --help"""
+"""Command line: python -m tlutils.challenge --help
+
+A problem the learner can fix (a dead network, a results folder that cannot be written, a
+damaged state file) ends the command with its one sentence on stderr and exit status 1, with
+no traceback. TensorFlow is imported only after the arguments are read, so ``--help`` is quick
+and free of its log lines.
+"""
 from __future__ import annotations
 
 import argparse
+import sys
 
-import tlutils
+from ..config import PROFILES
+from ..errors import CourseError
+from .sizes import APPROACHES
 
-from . import APPROACHES, markdown_table, run
 
-
-def main(argv: list[str] | None = None) -> None:
+def parser() -> argparse.ArgumentParser:
+    """The command's arguments."""
     parser = argparse.ArgumentParser(prog="python -m tlutils.challenge", description=(
         "Oxford Flowers-102 with ResNet50: feature extraction, fine-tuning the top 20 layers, and "
         "training from scratch. Run it again with the same --out to resume an interrupted run."))
     parser.add_argument("--approaches", nargs="+", choices=APPROACHES, default=list(APPROACHES))
     parser.add_argument("--out", help="results folder (default: <cache>/results/flowers102-<profile>)")
-    parser.add_argument("--profile", choices=list(tlutils.PROFILES), help="default: $TLUTILS_PROFILE or full")
+    parser.add_argument("--profile", choices=list(PROFILES), help="default: $TLUTILS_PROFILE or full")
     parser.add_argument("--xla", action="store_true", help="compile the training steps with XLA")
-    args = parser.parse_args(argv)
-    cfg = tlutils.setup(args.profile)
-    results = run(args.approaches, args.out, cfg, jit_compile=args.xla)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the challenge; returns the exit status (1 after a one-sentence error)."""
+    args = parser().parse_args(argv)
+    import tlutils
+
+    from .report import markdown_table
+    from .runner import run
+
+    try:
+        cfg = tlutils.setup(args.profile)
+        results = run(args.approaches, args.out, cfg, jit_compile=args.xla)
+    except CourseError as exc:
+        print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
     print(markdown_table(results))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

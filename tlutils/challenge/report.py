@@ -46,7 +46,8 @@ def learning_curves(out_dir: Path, approaches: list[str]) -> plt.Figure:
     ax.set_xlabel("epoch (of each approach's training stage)")
     ax.set_ylabel("validation accuracy")
     ax.grid(alpha=0.3)
-    ax.legend()
+    if ax.lines:  # an approach resumed from its result alone has no per-epoch log
+        ax.legend()
     fig.tight_layout()
     return fig
 

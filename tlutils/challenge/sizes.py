@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import dataclasses
 
+APPROACHES = ("feature_extraction", "fine_tuning", "scratch")  # in the order they run
+
 # Oxford Flowers-102 in tensorflow-datasets: the official splits.
 SPLITS = {"train": "train", "validation": "validation", "test": "test"}
 SPLIT_SIZES = {"train": 1_020, "validation": 1_020, "test": 6_149}

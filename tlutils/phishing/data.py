@@ -1,4 +1,4 @@
-"""The capstone's synthetic phishing e-mails: reading ``data/phishing/<split>.jsonl``.
+"""The capstone's synthetic phishing e-mails: reading ``tlutils/course_data/phishing/<split>.jsonl`` (inside the package, so a pip install has it).
 
 Each line is one e-mail written by ``scripts/make_phishing_data.py``. The set is synthetic (no
 public phishing corpus is reachable from the course's machines), so its scores are not comparable
