@@ -58,7 +58,9 @@ def add_lora(model: Any, rank: int = 8, alpha: float = 16.0, targets: tuple[str,
     Example:
         >>> from tlutils import PROFILES
         >>> from tlutils.text import load_bert
-        >>> _, model = load_bert(task="classification", num_labels=2, cfg=PROFILES["offline"])
+        >>> import contextlib, io
+        >>> with contextlib.redirect_stdout(io.StringIO()):  # offline: a notice that MiniLM stands in
+        ...     _, model = load_bert(task="classification", num_labels=2, cfg=PROFILES["offline"])
         >>> add_lora(model, rank=8)  # 6 layers x 2 projections x (384 x 8 + 8 x 384)
         73728
     """
