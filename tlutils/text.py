@@ -22,6 +22,7 @@ from .config import PROFILES, Config  # noqa: F401 (PROFILES: doctests)
 from .downloads import downloading, silence_timeout
 from .environment import current
 from .errors import DataFileError, InputError
+from .files import atomic_path
 
 DATA_DIR = Path(__file__).resolve().parent / "course_data"  # shipped inside the package
 OFFLINE_MODEL = "all-MiniLM-L6-v2 (packaged, converted to TensorFlow)"
@@ -55,10 +56,9 @@ def convert_minilm(target: Path) -> Path:
     model = TFBertModel(BertConfig.from_pretrained(source))
     state = load_file(str(source / "model.safetensors"))
     load_pytorch_state_dict_in_tf2_model(model, state, allow_missing_keys=True)
-    partial = target.with_name(target.name + ".partial")  # never leave a half-written model
-    model.save_pretrained(partial)
-    BertTokenizerFast.from_pretrained(source).save_pretrained(partial)
-    partial.replace(target)
+    with atomic_path(target) as partial:  # never leave a half-written model
+        model.save_pretrained(partial)
+        BertTokenizerFast.from_pretrained(source).save_pretrained(partial)
     return target
 
 

@@ -11,6 +11,7 @@ import tensorflow as tf
 
 from ..config import Config
 from ..data import ImageData, load_image_dataset
+from ..files import atomic_path
 from .sizes import SPLITS, ChallengeSizes
 
 preprocess_input = keras.applications.resnet50.preprocess_input
@@ -86,9 +87,8 @@ def cached_features(make_extractor: Callable[[], keras.Model], data: ImageData, 
             split = name.split("_view")[0]  # every training view has the training labels, in order
             if split not in labels:
                 labels[split] = labels_of(ds)
-            partial = path.with_suffix(".partial.npz")
-            np.savez(partial, x=x, y=labels[split])
-            partial.replace(path)
+            with atomic_path(path) as partial:
+                np.savez(partial, x=x, y=labels[split])
             tick()
         with np.load(path) as saved:
             arrays[name] = (saved["x"], saved["y"])
