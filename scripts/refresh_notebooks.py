@@ -56,48 +56,37 @@ def drop_widget_view(output: nbformat.NotebookNode) -> None:
     output.get("data", {}).pop(WIDGET_VIEW, None)
 
 
-def keep_real_outputs(nb: nbformat.NotebookNode, run: dict) -> None:
-    """Keep every output but stderr and widget views; number the cells; write the label."""
+def _trusted(outputs: list, count: int) -> list:
+    """A cell's outputs without stderr and live widget views, numbered ``count``."""
+    kept = []
+    for output in outputs:
+        if output.output_type == "stream" and output.name == "stderr":
+            continue
+        drop_widget_view(output)
+        if "data" in output and not output.data:
+            continue
+        if "execution_count" in output:
+            output.execution_count = count
+        kept.append(output)
+    return kept
+
+
+def keep_trusted_outputs(nb: nbformat.NotebookNode, run: dict | None) -> None:
+    """Keep what a reader may trust and number those cells: every code cell's outputs after a
+    real ``run`` (whose label cell is rewritten), else only the checked cells' outputs."""
     count = 0
     for cell in nb.cells:
-        if cell.cell_type == "markdown" and LABEL_TAG in cell.metadata.get("tags", []):
+        if run and cell.cell_type == "markdown" and LABEL_TAG in cell.metadata.get("tags", []):
             cell.source = label_text(run)
         if cell.cell_type != "code":
             continue
-        count += 1
-        cell.execution_count = count
-        kept = []
-        for output in cell.outputs:
-            if output.output_type == "stream" and output.name == "stderr":
-                continue
-            drop_widget_view(output)
-            if "data" in output and not output.data:
-                continue
-            if "execution_count" in output:
-                output.execution_count = count
-            kept.append(output)
-        cell.outputs = kept
-    nb.metadata.pop("widgets", None)
-
-
-def keep_checked_outputs(nb: nbformat.NotebookNode) -> None:
-    """Clear every output but the checked cells' stdout/results; number the checked cells."""
-    count = 0
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        if is_checked(cell):
-            count += 1
-            cell.execution_count = count
-            cell.outputs = [o for o in cell.outputs
-                            if not (o.output_type == "stream" and o.name == "stderr")]
-            for output in cell.outputs:
-                drop_widget_view(output)
-                if "execution_count" in output:
-                    output.execution_count = count
-        else:
+        if run is None and not is_checked(cell):
             cell.execution_count = None
             cell.outputs = []
+            continue
+        count += 1
+        cell.execution_count = count
+        cell.outputs = _trusted(cell.outputs, count)
     nb.metadata.pop("widgets", None)
 
 
@@ -117,9 +106,7 @@ def refresh(path: Path, timeout: int = 900) -> None:
     run = stored_run(nb)
     if run is not None:
         run["date"] = datetime.date.today().isoformat()
-        keep_real_outputs(nb, run)
-    else:
-        keep_checked_outputs(nb)
+    keep_trusted_outputs(nb, run)
     nbformat.write(nb, path)
     print(f"refreshed {path}")
 
