@@ -39,40 +39,44 @@ def predictions_html(predictions: Prediction) -> str:
     return f"<table>{rows}</table>"
 
 
-def describe_photo(content: bytes, classify: Callable[[np.ndarray], Prediction],
-                   name: str = "your photo") -> str:
-    """Decode uploaded bytes as a photo, classify it, and return HTML with the answer.
+def read_photo(content: bytes, classify: Callable[[np.ndarray], Prediction],
+               name: str = "your photo") -> tuple[np.ndarray | None, str]:
+    """Decode uploaded bytes by :func:`tlutils.data.load_image`'s rules and classify the photo.
 
-    A file that is not a readable image gives one sentence saying so, instead of a traceback.
-
-    Example:
-        >>> describe_photo(b"not an image", lambda image: [("x", 1.0)], "notes.txt")[:40]
-        "<p style='color:#b00'>notes.txt: Cannot "
+    Returns the decoded image (None when it is not a readable image) and HTML with the answer,
+    or with one sentence saying what is wrong with the file.
     """
     from .data import load_image  # imports TensorFlow: only when a photo arrives
 
     try:
         image = load_image(content)
     except ValueError as exc:
-        return f"<p style='color:#b00'>{html.escape(name)}: {html.escape(str(exc))}</p>"
+        return None, f"<p style='color:#b00'>{html.escape(name)}: {html.escape(str(exc))}</p>"
     height, width = image.shape[:2]
-    return (f"<p><b>{html.escape(name)}</b> ({width}x{height} px)</p>"
-            + predictions_html(classify(image)))
+    return image, (f"<p><b>{html.escape(name)}</b> ({width}x{height} px)</p>"
+                   + predictions_html(classify(image)))
 
 
-def _thumbnail_png(content: bytes) -> bytes:
-    """A small PNG of the uploaded photo for display (empty when it cannot be read)."""
+def describe_photo(content: bytes, classify: Callable[[np.ndarray], Prediction],
+                   name: str = "your photo") -> str:
+    """The HTML answer of :func:`read_photo`: the photo classified, or why it cannot be read.
+
+    Example:
+        >>> describe_photo(b"not an image", lambda image: [("x", 1.0)], "notes.txt")[:40]
+        "<p style='color:#b00'>notes.txt: Cannot "
+    """
+    return read_photo(content, classify, name)[1]
+
+
+def _thumbnail_png(image: np.ndarray) -> bytes:
+    """A PNG of a decoded photo, at most 224 px, for display beside the answer."""
     from PIL import Image
 
-    try:
-        with Image.open(io.BytesIO(content)) as image:
-            image = image.convert("RGB")
-            image.thumbnail((224, 224))
-            out = io.BytesIO()
-            image.save(out, format="PNG")
-            return out.getvalue()
-    except Exception:  # noqa: BLE001 - the answer's text says what went wrong
-        return b""
+    picture = Image.fromarray(image)
+    picture.thumbnail((224, 224))
+    out = io.BytesIO()
+    picture.save(out, format="PNG")
+    return out.getvalue()
 
 
 def photo_classifier(classify: Callable[[np.ndarray], Prediction],
@@ -92,9 +96,9 @@ def photo_classifier(classify: Callable[[np.ndarray], Prediction],
         if not change["new"]:
             return
         item = change["new"][-1]
-        content = bytes(item["content"])
-        picture.value = _thumbnail_png(content)
-        answer.value = describe_photo(content, classify, item.get("name", "your photo"))
+        image, answer.value = read_photo(bytes(item["content"]), classify,
+                                         item.get("name", "your photo"))
+        picture.value = b"" if image is None else _thumbnail_png(image)
 
     upload.observe(on_upload, names="value")
     return widgets.VBox([widgets.HTML(f"<b>{html.escape(title)}</b>"), upload,
