@@ -32,9 +32,12 @@ lab: setup
 	$(BIN)/jupyter lab --notebook-dir=$(LAB_DIR) $(ROOT_FLAG) $(LAB_ARGS)
 
 # Unit tests of tlutils and every notebook under nbval, in the offline profile, with a fresh
-# cache folder so that every run converts, computes and trains from nothing.
+# cache folder so that every run converts, computes and trains from nothing. Two pytest-xdist
+# workers (TEST_WORKERS=0 runs in one process); tests/conftest.py says what runs together.
+TEST_WORKERS ?= 2
 test: setup
-	cache=$$(mktemp -d) && TLUTILS_PROFILE=offline TLUTILS_CACHE=$$cache $(BIN)/python -m pytest; \
+	cache=$$(mktemp -d) && TLUTILS_PROFILE=offline TLUTILS_CACHE=$$cache \
+		$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup; \
 		status=$$?; rm -rf $$cache; exit $$status
 
 # Re-run every notebook offline and keep only the outputs nbval checks (see scripts/).

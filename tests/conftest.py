@@ -26,6 +26,26 @@ os.environ.setdefault("TLUTILS_PROFILE", "offline")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
+# `make test` runs the suite on two pytest-xdist workers (`-n 2 --dist loadgroup`): TensorFlow
+# builds its graphs in one Python thread, so one process kept a core idle for much of the run.
+# A group runs on one worker, in collection order. Each file is a group (a notebook's cells share
+# one kernel; a module's fixtures, one process); two pairs share one, because the second reuses
+# what the first leaves in the run's course cache (lesson 04's saved classifier is lesson 05's
+# "full training"; test_challenge's run is the run lesson 06 reports).
+SHARED_GROUPS = {"notebooks/04_bert_fine_tuning.ipynb": "bert-classifier",
+                 "notebooks/05_strategies_and_mistakes.ipynb": "bert-classifier",
+                 "tests/test_challenge.py": "flowers102-run",
+                 "notebooks/06_flowers102_challenge.ipynb": "flowers102-run"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks
+def pytest_collection_modifyitems(config, items):
+    """Put every collected item in its xdist group (see SHARED_GROUPS)."""
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(SHARED_GROUPS.get(path, path)))
+
+
 def _host(address) -> str | None:
     return address[0] if isinstance(address, tuple) else None
 

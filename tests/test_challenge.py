@@ -2,6 +2,7 @@
 import csv
 import dataclasses
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -13,10 +14,10 @@ from conftest import ROOT
 from tlutils import PROFILES
 from tlutils import challenge
 from tlutils.challenge import approaches
+from tlutils.config import resolve
 
 OFFLINE = PROFILES["offline"]
-TINY = dataclasses.replace(challenge.SIZES["offline"], max_train=16, max_eval=8, views=1,
-                           head_epochs=2, fine_tune_epochs=3, scratch_epochs=1)
+SIZES = challenge.SIZES["offline"]  # lesson 06's sizes: two head epochs, three fine-tuning epochs
 # ResNet50 (weights aside) has these counts in every profile; the head is Dense(102) on 2,048.
 HEAD = 2048 * 102 + 102
 EXPECTED = {"feature_extraction": (HEAD, 23_587_712),
@@ -36,7 +37,7 @@ def _check_report(out_dir, results):
         assert (results[name]["trainable"], results[name]["frozen"]) == (trainable, frozen)
         assert 0 <= results[name]["mean_per_class"] <= 1 and results[name]["seconds"] > 0
     saved = json.loads((out_dir / "results.json").read_text())
-    assert saved["approaches"] == results and saved["sizes"]["views"] == 1
+    assert saved["approaches"] == results and saved["sizes"] == dataclasses.asdict(SIZES)
     with open(out_dir / "results.csv", newline="") as f:
         assert [row["approach"] for row in csv.DictReader(f)] == list(challenge.APPROACHES)
     assert len((out_dir / "results.md").read_text().strip().splitlines()) == 2 + 3  # header, rule, rows
@@ -48,7 +49,7 @@ class StopAfterSecondFineTuneEpoch(keras.callbacks.Callback):
     """Simulates a Colab disconnect: stops the 3-epoch fine-tuning stage after epoch 2."""
 
     def on_epoch_end(self, epoch, logs=None):
-        if self.params["epochs"] == TINY.fine_tune_epochs and epoch == 1:
+        if self.params["epochs"] == SIZES.fine_tune_epochs and epoch == 1:
             raise KeyboardInterrupt("simulated disconnect")
 
 
@@ -61,14 +62,23 @@ class RecordEpochs(keras.callbacks.Callback):
         self.started.append((self.params["epochs"], epoch))
 
 
+def lesson_results_folder(tmp_path):
+    """Lesson 06's results folder in the course cache, while it does not exist yet and the cache
+    is set for this run (``make test`` gives every run a new, empty one): lesson 06 then reports
+    this test's run instead of training the same three approaches again. Else ``tmp_path``."""
+    out = challenge.default_out_dir(resolve("offline"))
+    return out if os.environ.get("TLUTILS_CACHE") and not out.exists() else tmp_path
+
+
 def test_interrupted_run_resumes_without_redoing_finished_work(tmp_path, monkeypatch):
+    out = lesson_results_folder(tmp_path)
     run = ["feature_extraction", "fine_tuning"]
     with pytest.raises(KeyboardInterrupt):
-        challenge.run(run, tmp_path, OFFLINE, TINY, extra_callbacks=[StopAfterSecondFineTuneEpoch()])
-    finished = tmp_path / "feature_extraction" / "result.json"
-    assert finished.exists() and not (tmp_path / "fine_tuning" / "result.json").exists()
-    kept = {p: p.stat().st_mtime_ns for p in [finished, *(tmp_path / "features").glob("*.npz")]}
-    interrupted_seconds = json.loads((tmp_path / "fine_tuning" / "clock.json").read_text())["seconds"]
+        challenge.run(run, out, OFFLINE, SIZES, extra_callbacks=[StopAfterSecondFineTuneEpoch()])
+    finished = out / "feature_extraction" / "result.json"
+    assert finished.exists() and not (out / "fine_tuning" / "result.json").exists()
+    kept = {p: p.stat().st_mtime_ns for p in [finished, *(out / "features").glob("*.npz")]}
+    interrupted_seconds = json.loads((out / "fine_tuning" / "clock.json").read_text())["seconds"]
 
     def must_not_run(ctx):
         raise AssertionError("a finished approach was run again")
@@ -78,20 +88,20 @@ def test_interrupted_run_resumes_without_redoing_finished_work(tmp_path, monkeyp
     recorder = RecordEpochs()
     # The resumed run also trains the third approach, so that this one test covers a whole run
     # and its report (a separate full run would repeat the same training; lesson 06 runs one too).
-    results = challenge.run(list(challenge.APPROACHES), tmp_path, OFFLINE, TINY, extra_callbacks=[recorder])
+    results = challenge.run(list(challenge.APPROACHES), out, OFFLINE, SIZES, extra_callbacks=[recorder])
 
     assert recorder.started[0] == (3, 2)  # only the third fine-tuning epoch ran, then scratch
-    assert recorder.started[1:] == [(TINY.scratch_epochs, e) for e in range(TINY.scratch_epochs)]
-    assert _epochs(tmp_path / "fine_tuning" / "history_fine_tune.csv") == [0, 1, 2]
+    assert recorder.started[1:] == [(SIZES.scratch_epochs, e) for e in range(SIZES.scratch_epochs)]
+    assert _epochs(out / "fine_tuning" / "history_fine_tune.csv") == [0, 1, 2]
     assert all(p.stat().st_mtime_ns == t for p, t in kept.items())  # features were not recomputed
     assert results["fine_tuning"]["seconds"] > interrupted_seconds  # time adds up across runs
-    _check_report(tmp_path, results)
+    _check_report(out, results)
 
 
 def test_other_settings_in_the_same_folder_are_refused(tmp_path):
     (tmp_path / "run.json").write_text(json.dumps({"dataset": "oxford_flowers102", "profile": "full"}))
     with pytest.raises(ValueError, match="choose another output folder"):
-        challenge.run(["scratch"], tmp_path, OFFLINE, TINY)
+        challenge.run(["scratch"], tmp_path, OFFLINE, SIZES)
 
 
 def test_unknown_approach_is_named():

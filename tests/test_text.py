@@ -223,3 +223,22 @@ def test_offline_max_length_holds_every_shipped_text(tokenizer, offline_cfg):
     texts = [t for split in (data.train, data.validation, data.test) for t in split.texts]
     longest = max(len(tokenizer(t)["input_ids"]) for t in texts)
     assert longest <= cfg.max_length, f"a shipped text has {longest} tokens > {cfg.max_length}"
+
+
+def test_a_saved_classifier_reloads_with_the_same_answers_and_its_training_record(offline_cfg, tmp_path):
+    tokenizer, model = text.load_bert(task="classification", num_labels=2, cfg=offline_cfg)
+    folder = tmp_path / "models" / "sentiment-offline"
+    record = {"profile": "offline", "learning_rate": 5e-5, "seconds": 12.5}
+    text.save_classifier(model, tokenizer, folder, record)
+    text.save_classifier(model, tokenizer, folder, record)  # saving again replaces the folder whole
+    assert sorted(p.name for p in tmp_path.joinpath("models").iterdir()) == ["sentiment-offline"]
+    reloaded_tokenizer, reloaded, training = text.load_classifier(folder, expected={"profile": "offline"})
+    assert training == record
+    before = text.classify_sentence(tokenizer, model, SEED_TEXTS[0], 16)
+    after = text.classify_sentence(reloaded_tokenizer, reloaded, SEED_TEXTS[0], 16)
+    assert [name for name, _ in after] == [name for name, _ in before]
+    assert np.allclose([p for _, p in after], [p for _, p in before], atol=1e-6)
+    assert abs(sum(p for _, p in after) - 1) < 1e-6
+    assert text.load_classifier(folder, expected={"learning_rate": 2e-3}) is None  # another recipe
+    with pytest.raises(InputError, match="The text is empty"):
+        text.classify_sentence(tokenizer, model, "  ", 16)

@@ -34,3 +34,21 @@ def test_a_file_that_is_not_a_photo_gets_one_sentence_and_no_picture():
     picture, answer = _upload(box, "notes.txt", b"milk, bread")
     assert picture == b""
     assert "notes.txt: Cannot load" in answer and "never" not in answer
+
+
+def test_a_typed_sentence_is_classified_and_an_empty_one_is_a_sentence():
+    seen = []
+
+    def classify(text):
+        if not text.strip():
+            raise ValueError("The text is empty: type a sentence to classify.")
+        seen.append(text)
+        return [("positive", 0.75), ("negative", 0.25)]
+
+    box = widgets.sentence_classifier(classify)
+    text_box, answer = box.children[1], box.children[2]
+    text_box.value = "A <b>warm</b> film"
+    assert seen == ["A <b>warm</b> film"]
+    assert "A &lt;b&gt;warm&lt;/b&gt; film" in answer.value and "75.0%" in answer.value
+    text_box.value = "   "
+    assert "The text is empty" in answer.value and "positive" not in answer.value

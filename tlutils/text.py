@@ -12,6 +12,7 @@ import csv
 import dataclasses
 import io
 import os
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from .config import PROFILES, Config  # noqa: F401 (PROFILES: doctests)
 from .downloads import downloading, silence_timeout
 from .environment import current
 from .errors import DataFileError, InputError
-from .files import atomic_path
+from .files import atomic_path, read_json, write_json
 
 DATA_DIR = Path(__file__).resolve().parent / "course_data"  # shipped inside the package
 OFFLINE_MODEL = "all-MiniLM-L6-v2 (packaged, converted to TensorFlow)"
@@ -113,7 +114,9 @@ def load_bert(name: str = "bert-base-uncased", task: str | None = None,
     ``pretrained=False`` builds the same architecture with random weights.
 
     Example:
-        >>> tokenizer, model = load_bert(cfg=PROFILES["offline"])
+        >>> import contextlib, io
+        >>> with contextlib.redirect_stdout(io.StringIO()):  # offline: a notice that MiniLM stands in
+        ...     tokenizer, model = load_bert(cfg=PROFILES["offline"])
         >>> model.config.hidden_size
         384
     """
@@ -339,7 +342,9 @@ def encode_texts(tokenizer: Any, texts: Sequence[str] | np.ndarray, max_length: 
     positions (512 for BERT); bad texts or lengths raise one sentence saying which and why.
 
     Example:
-        >>> tokenizer, _ = load_bert(cfg=PROFILES["offline"])
+        >>> import contextlib, io
+        >>> with contextlib.redirect_stdout(io.StringIO()):  # offline: a notice that MiniLM stands in
+        ...     tokenizer, _ = load_bert(cfg=PROFILES["offline"])
         >>> encode_texts(tokenizer, ["a fine film"], 8)["input_ids"].shape
         (1, 8)
     """
@@ -355,12 +360,14 @@ def encode_texts(tokenizer: Any, texts: Sequence[str] | np.ndarray, max_length: 
                           return_tensors="np"))
 
 
-def fit_classifier(model: Any, train: tuple[dict, np.ndarray], validation: tuple[dict, np.ndarray],
-                   learning_rate: float, epochs: int, batch_size: int = 16, seed: int = 42,
-                   warmup: float = 0.1, verbose: int = 2) -> Any:
+def fit_classifier(model: Any, train: tuple[dict, np.ndarray], learning_rate: float, epochs: int,
+                   validation: tuple[dict, np.ndarray] | None = None, batch_size: int = 16,
+                   seed: int = 42, warmup: float = 0.1, verbose: int = 2) -> Any:
     """Train a Transformers TF classifier with AdamW, linear warm-up and linear decay.
 
     The recipe written out in lesson 04; ``train`` and ``validation`` are ``(encoded, labels)``.
+    Without ``validation`` no epoch ends with a validation pass (lesson 05 compares strategies
+    on the test set after training, and skipping it saves a second graph per model).
     Returns the Keras history.
     """
     import tensorflow as tf
@@ -385,3 +392,62 @@ def predict_labels(model: Any, encoded: dict[str, np.ndarray]) -> np.ndarray:
         raise InputError(f"{type(model).__name__} returns hidden states, not class scores: predict with "
                          "a classifier, load_bert(..., task='classification', num_labels=2), after fitting it.")
     return model.predict(encoded, batch_size=64, verbose=0).logits.argmax(axis=1)
+
+
+def classifier_dir(cfg: Config | None = None) -> Path:
+    """Where lesson 04 saves its fine-tuned sentiment classifier: ``<cache>/models/sentiment-<profile>``."""
+    cfg = cfg or current()
+    return cfg.cache_dir / "models" / f"sentiment-{cfg.profile}"
+
+
+def save_classifier(model: Any, tokenizer: Any, folder: str | Path, training: dict[str, Any]) -> Path:
+    """Save a fine-tuned classifier, its tokenizer and ``training`` (how it was trained) into
+    ``folder``, whole or not at all (an interrupted save leaves the previous one in place).
+
+    Transformers' own format: ``config.json``, the weights in HDF5 (``tf_model.h5``) and the
+    tokenizer's files; no pickle, so loading it runs no code.
+    """
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(folder) as partial:
+        model.save_pretrained(partial)
+        tokenizer.save_pretrained(partial)
+        write_json(partial / "training.json", training)
+        if folder.exists():
+            shutil.rmtree(folder)
+    return folder
+
+
+def load_classifier(folder: str | Path, expected: dict[str, Any] | None = None) -> tuple[Any, Any, dict] | None:
+    """``(tokenizer, model, training)`` saved by :func:`save_classifier`, or None when ``folder``
+    holds none, or one trained otherwise than ``expected`` says (every key must match).
+
+    Example:
+        >>> import tempfile
+        >>> load_classifier(tempfile.mkdtemp()) is None
+        True
+    """
+    folder = Path(folder)
+    if not (folder / "training.json").exists():
+        return None
+    training = read_json(folder / "training.json", f"delete {folder} to save the classifier again")
+    if any(training.get(key) != value for key, value in (expected or {}).items()):
+        return None
+    from transformers import BertTokenizerFast, TFBertForSequenceClassification
+
+    return (BertTokenizerFast.from_pretrained(folder), TFBertForSequenceClassification.from_pretrained(folder),
+            training)
+
+
+def classify_sentence(tokenizer: Any, model: Any, text: str, max_length: int,
+                      class_names: Sequence[str] = SENTIMENT_CLASSES) -> list[tuple[str, float]]:
+    """(class, probability) pairs for one sentence, most likely first.
+
+    An empty (or blank) text is refused in one sentence, since a classifier would still answer.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise InputError("The text is empty: type a sentence to classify.")
+    logits = model(encode_texts(tokenizer, [text], max_length), training=False).logits
+    probabilities = np.exp(logits[0] - np.max(logits[0]))
+    probabilities = probabilities / probabilities.sum()
+    return sorted(zip(class_names, map(float, probabilities)), key=lambda pair: -pair[1])

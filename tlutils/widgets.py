@@ -103,3 +103,38 @@ def photo_classifier(classify: Callable[[np.ndarray], Prediction],
     upload.observe(on_upload, names="value")
     return widgets.VBox([widgets.HTML(f"<b>{html.escape(title)}</b>"), upload,
                          widgets.HBox([picture, answer])])
+
+
+def describe_sentence(text: str, classify: Callable[[str], Prediction]) -> str:
+    """HTML with ``classify(text)``'s answer, or one sentence saying what is wrong with the text.
+
+    Example:
+        >>> describe_sentence("Great film", lambda text: [("positive", 0.9), ("negative", 0.1)])[:31]
+        '<p><b>Great film</b></p><table>'
+        >>> def refuse(text):
+        ...     raise ValueError("The text is empty: type a sentence to classify.")
+        >>> describe_sentence("", refuse)
+        "<p style='color:#b00'>The text is empty: type a sentence to classify.</p>"
+    """
+    try:
+        predictions = classify(text)
+    except ValueError as exc:  # tlutils' InputError included
+        return f"<p style='color:#b00'>{html.escape(str(exc))}</p>"
+    return f"<p><b>{html.escape(text)}</b></p>" + predictions_html(predictions)
+
+
+def sentence_classifier(classify: Callable[[str], Prediction],
+                        title: str = "Type a sentence and press Enter") -> Any:
+    """A text box that shows ``classify(text)``'s (label, probability) answer for each sentence."""
+    import ipywidgets as widgets
+
+    enable_colab_widgets()
+    box = widgets.Text(placeholder="e.g. a warm, funny and beautifully acted film",
+                       continuous_update=False, layout=widgets.Layout(width="40em"))
+    answer = widgets.HTML("<i>No sentence yet.</i>")
+
+    def on_submit(change: dict) -> None:
+        answer.value = describe_sentence(change["new"], classify)
+
+    box.observe(on_submit, names="value")
+    return widgets.VBox([widgets.HTML(f"<b>{html.escape(title)}</b>"), box, answer])

@@ -30,7 +30,9 @@ SIZES = {
                            scratch_epochs=200),
     "quick": ChallengeSizes(224, 32, None, None, views=3, head_epochs=20, fine_tune_epochs=15,
                             scratch_epochs=100),
-    "offline": ChallengeSizes(32, 8, 24, 12, views=2, head_epochs=2, fine_tune_epochs=1,
+    # offline: a dry run on mock images; three fine-tuning epochs (under a second each) so that
+    # tests/test_challenge.py can interrupt it between epochs and resume it.
+    "offline": ChallengeSizes(32, 8, 24, 12, views=2, head_epochs=2, fine_tune_epochs=3,
                               scratch_epochs=1),
 }
 
