@@ -37,7 +37,7 @@ lab: setup
 TEST_WORKERS ?= 2
 test: setup
 	cache=$$(mktemp -d) && TLUTILS_PROFILE=offline TLUTILS_CACHE=$$cache \
-		$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup; \
+		$(BIN)/python -m pytest -n $(TEST_WORKERS); \
 		status=$$?; rm -rf $$cache; exit $$status
 
 # Re-run every notebook offline and keep only the outputs nbval checks (see scripts/).

@@ -26,24 +26,38 @@ os.environ.setdefault("TLUTILS_PROFILE", "offline")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
-# `make test` runs the suite on two pytest-xdist workers (`-n 2 --dist loadgroup`): TensorFlow
-# builds its graphs in one Python thread, so one process kept a core idle for much of the run.
-# A group runs on one worker, in collection order. Each file is a group (a notebook's cells share
-# one kernel; a module's fixtures, one process); two pairs share one, because the second reuses
-# what the first leaves in the run's course cache (lesson 04's saved classifier is lesson 05's
-# "full training"; test_challenge's run is the run lesson 06 reports).
+# `make test` runs the suite on two pytest-xdist workers (`-n 2`): TensorFlow builds its graphs
+# in one Python thread, so one process left a core idle for much of the run. The scheduler below
+# sends each group whole to one worker, in collection order, biggest groups first. Each file is a
+# group (a notebook's cells share one kernel; a module's fixtures, one process); two pairs share
+# one, because the second reuses what the first leaves in the run's course cache (lesson 04's
+# saved classifier is lesson 05's "full training"; test_challenge's run is the one lesson 06
+# reports). (xdist's own `--dist loadgroup` marks do not take under pytest 9.2: it rewrites a
+# node attribute that pytest no longer reads.)
 SHARED_GROUPS = {"notebooks/04_bert_fine_tuning.ipynb": "bert-classifier",
                  "notebooks/05_strategies_and_mistakes.ipynb": "bert-classifier",
                  "tests/test_challenge.py": "flowers102-run",
                  "notebooks/06_flowers102_challenge.ipynb": "flowers102-run"}
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks
-def pytest_collection_modifyitems(config, items):
-    """Put every collected item in its xdist group (see SHARED_GROUPS)."""
-    for item in items:
-        path = item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(SHARED_GROUPS.get(path, path)))
+def group_of(nodeid: str) -> str:
+    """The group a test or notebook cell runs in: its file's, or a shared one.
+
+    Example: ``group_of("notebooks/05_strategies_and_mistakes.ipynb::Cell 3") == "bert-classifier"``.
+    """
+    path = nodeid.split("::")[0]
+    return SHARED_GROUPS.get(path, path)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist's file-scope scheduling, with :func:`group_of` as the scope."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return group_of(nodeid)
+
+    return GroupScheduling(config, log)
 
 
 def _host(address) -> str | None:
