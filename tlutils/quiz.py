@@ -287,7 +287,9 @@ def show(questions: Sequence[Question], title: str = "Quiz") -> Quiz:
     """Display a quiz (in a notebook) and return it, e.g. ``quiz = tlutils.quiz.show([...])``.
 
     Example:
-        >>> quiz = show([Number("Tokens in '[CLS] hi [SEP]'?", 3, why="Two special ones and hi.")])
+        >>> import contextlib, io
+        >>> with contextlib.redirect_stdout(io.StringIO()):  # under IPython it is also displayed
+        ...     quiz = show([Number("Tokens in '[CLS] hi [SEP]'?", 3, why="Two special ones and hi.")])
         >>> quiz.answer(0, 4)
         'Not quite: 4 is too high. Two special ones and hi.'
     """
