@@ -402,7 +402,9 @@ def classifier_dir(cfg: Config | None = None) -> Path:
 
 def save_classifier(model: Any, tokenizer: Any, folder: str | Path, training: dict[str, Any]) -> Path:
     """Save a fine-tuned classifier, its tokenizer and ``training`` (how it was trained) into
-    ``folder``, whole or not at all (an interrupted save leaves the previous one in place).
+    ``folder``, whole or not at all: everything is written beside it first, and a save that fails
+    while writing leaves the previous one in place. (The previous folder is removed just before the
+    new one is renamed into place, so an interruption between those two steps leaves none.)
 
     Transformers' own format: ``config.json``, the weights in HDF5 (``tf_model.h5``) and the
     tokenizer's files; no pickle, so loading it runs no code.
