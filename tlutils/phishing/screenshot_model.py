@@ -97,11 +97,16 @@ def cached_features(emails: Sequence[Email], base: Any, cfg: Config) -> np.ndarr
     return values
 
 
-def build_head(dimension: int, seed: int) -> Any:
-    """The new head: features scaled to unit length, dropout, one sigmoid unit (phishing)."""
+def build_head(dimension: int, seed: int | None = None) -> Any:
+    """The new head: features scaled to unit length, dropout, one sigmoid unit (phishing).
+
+    ``seed`` seeds Python, NumPy and TensorFlow first (for training); loading a saved head
+    passes none, so it leaves the caller's random state alone.
+    """
     import keras
 
-    keras.utils.set_random_seed(seed)
+    if seed is not None:
+        keras.utils.set_random_seed(seed)
     return keras.Sequential([keras.Input((dimension,)), keras.layers.UnitNormalization(),
                              keras.layers.Dropout(0.2), keras.layers.Dense(1, activation="sigmoid")],
                             name="screenshot_head")
