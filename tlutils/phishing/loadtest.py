@@ -14,6 +14,8 @@ import urllib.request
 
 import numpy as np
 
+from .process import LOOPBACK_OPENER
+
 
 @dataclasses.dataclass(frozen=True)
 class LoadReport:
@@ -48,7 +50,7 @@ def post_json(url: str, payload: dict, timeout: float) -> float:
     request = urllib.request.Request(url, data=json.dumps(payload).encode("utf-8"), method="POST",
                                      headers={"Content-Type": "application/json"})
     started = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=timeout) as response:
+    with LOOPBACK_OPENER.open(request, timeout=timeout) as response:
         response.read()
     return time.perf_counter() - started
 

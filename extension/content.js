@@ -1,0 +1,35 @@
+// The content script: watches the page for the open e-mail, asks the service worker to score it,
+// and shows the banner (banner.js) with the answer. Only the e-mail open now is shown: an answer
+// that arrives after the reader moved on is dropped.
+"use strict";
+
+let currentKey = null;
+
+async function checkOpenEmail() {
+  const open = readOpenEmail(document, location.hostname);
+  const key = open ? open.key : null;
+  if (key === currentKey) return;
+  currentKey = key;
+  if (!open) {
+    removeBanner(document);
+    return;
+  }
+  showBanner(document, { state: "checking" });
+  let answer;
+  try {
+    answer = await chrome.runtime.sendMessage({ type: "score", email: open.email });
+  } catch (error) {
+    answer = { state: "error", detail: "The extension was reloaded; reload this page." };
+  }
+  if (currentKey === key) {
+    document.documentElement.dataset.tlutilsVerdict = answer.state;
+    showBanner(document, answer);
+  }
+}
+
+let pending = null;
+new MutationObserver(() => {
+  clearTimeout(pending);
+  pending = setTimeout(checkOpenEmail, 200);
+}).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["srcdoc", "data-email-id"] });
+checkOpenEmail();
