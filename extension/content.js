@@ -22,8 +22,10 @@ async function checkOpenEmail() {
     answer = { state: "error", detail: "The extension was reloaded; reload this page." };
   }
   if (currentKey === key) {
-    document.documentElement.dataset.tlutilsVerdict = answer.state;
     showBanner(document, answer);
+    // For tests and curious readers: which e-mail was checked last, and the outcome.
+    document.documentElement.dataset.tlutilsChecked = key;
+    document.documentElement.dataset.tlutilsState = answer.state;
   }
 }
 
