@@ -177,6 +177,16 @@ def test_the_command_line_refuses_a_public_host_without_allow_remote(capsys):
     assert parse_args([]).host == "127.0.0.1" and parse_args([]).port == 8765
 
 
+def test_the_command_says_so_when_the_port_is_taken(fake_server):
+    from tlutils.phishing.server import main
+
+    port = int(fake_server.url.rsplit(":", 1)[1])
+    with pytest.raises(SystemExit) as stop:
+        main(["--port", str(port)])
+    assert stop.value.code == f"Port {port} on 127.0.0.1 is in use (is the server already running?); " \
+                              "choose another with --port."
+
+
 def listening_addresses(port: int) -> set[str]:
     """The local addresses of the sockets listening on ``port`` (Linux's /proc/net/tcp{,6})."""
     found = set()

@@ -24,6 +24,8 @@ import argparse
 import base64
 import hashlib
 import ipaddress
+import socket
+import sys
 import threading
 import warnings
 from pathlib import Path
@@ -207,6 +209,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Exit with one sentence when ``host:port`` is taken (often: the server already runs)."""
+    with socket.socket(socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET) as probe:
+        try:
+            probe.bind((host.strip("[]"), port))
+        except OSError:
+            sys.exit(f"Port {port} on {host} is in use (is the server already running?); "
+                     "choose another with --port.")
+
+
 def load_bundle(bundle: Path | None):
     """The detector from ``bundle``, or from the bundle ``train_detector`` trains or reuses."""
     from .detector import load_detector, train_detector
@@ -222,7 +234,11 @@ def main(argv: list[str] | None = None) -> None:
     if not is_loopback(args.host):
         warnings.warn(f"Serving on {args.host}: any machine that reaches this address can use the "
                       "detector and see the e-mails it is sent.", stacklevel=1)
-    detector = load_bundle(args.bundle)
+    check_port_free(args.host, args.port)  # before loading the models, which takes a while
+    try:
+        detector = load_bundle(args.bundle)
+    except (OSError, ValueError) as error:
+        sys.exit(f"Cannot load the detector: {error}")
     hosts = None if is_loopback(args.host) else ["*"]
     app = create_app(detector, allowed_origins=args.allowed_origins, allowed_hosts=hosts)
     print(f"Scoring server on http://{args.host}:{args.port} (demo inbox: /demo, Ctrl+C stops it)",
