@@ -14,13 +14,16 @@ async function checkOpenEmail() {
     removeBanner(document);
     return;
   }
-  showBanner(document, { state: "checking" });
+  // "Checking..." only when the answer takes a while (the server's first e-mail), so that a
+  // legitimate e-mail scored quickly shows nothing at all.
+  const slow = setTimeout(() => { if (currentKey === key) showBanner(document, { state: "checking" }); }, 500);
   let answer;
   try {
     answer = await chrome.runtime.sendMessage({ type: "score", email: open.email });
   } catch (error) {
     answer = { state: "error", detail: "The extension was reloaded; reload this page." };
   }
+  clearTimeout(slow);
   if (currentKey === key) {
     showBanner(document, answer);
     // For tests and curious readers: which e-mail was checked last, and the outcome.

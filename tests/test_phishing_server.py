@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from conftest import ROOT
 from fake_detector import FakeDetector
 from tlutils.phishing.data import load_emails
-from tlutils.phishing.loadtest import load_test
+from tlutils.phishing.loadtest import load_test, sample_payloads
 from tlutils.phishing.process import get_json, start_server
 from tlutils.phishing.server import EXTENSION_ORIGIN, create_app, parse_args
 
@@ -218,8 +218,7 @@ def test_the_command_serves_on_loopback_only(fake_server):
 
 
 def test_load_test_reports_latency_and_throughput(fake_server):
-    payloads = [{"subject": e.subject, "sender": e.sender_address, "html": e.html} for e in load_emails("test")[:5]]
-    report = load_test(fake_server.url, payloads, requests=40, concurrency=4, timeout=10)
+    report = load_test(fake_server.url, sample_payloads(5), requests=40, concurrency=4, timeout=10)
     assert report.requests == 40 and report.errors == 0
     assert 0 < report.p50_ms <= report.p95_ms < 10_000
     assert report.requests_per_second > 0

@@ -1,10 +1,15 @@
 """A bounded load test of the scoring server on loopback: latency percentiles and throughput.
 
+With the server running (``python -m tlutils.phishing.server``)::
+
+    python -m tlutils.phishing.loadtest --requests 50 --concurrency 4
+
 >>> summarise([0.010, 0.020, 0.030, 0.040], wall_seconds=0.05, errors=0).p50_ms
 25.0
 """
 from __future__ import annotations
 
+import argparse
 import concurrent.futures
 import dataclasses
 import json
@@ -14,6 +19,7 @@ import urllib.request
 
 import numpy as np
 
+from .data import load_emails
 from .process import LOOPBACK_OPENER
 
 
@@ -76,3 +82,23 @@ def load_test(base_url: str, payloads: list[dict], *, requests: int = 50, concur
                 errors += 1
     return summarise(latencies, wall_seconds=time.perf_counter() - started, errors=errors,
                      concurrency=concurrency)
+
+
+def sample_payloads(count: int = 10) -> list[dict]:
+    """The first ``count`` e-mails of the test split as ``POST /score`` bodies."""
+    return [{"subject": e.subject, "sender": f"{e.sender_name} <{e.sender_address}>", "html": e.html}
+            for e in load_emails("test")[:count]]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m tlutils.phishing.loadtest``: load-test a running server and print the report."""
+    parser = argparse.ArgumentParser(prog="python -m tlutils.phishing.loadtest", description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default="http://127.0.0.1:8765")
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--concurrency", type=int, default=4)
+    args = parser.parse_args(argv)
+    print(load_test(args.url, sample_payloads(), requests=args.requests, concurrency=args.concurrency))
+
+
+if __name__ == "__main__":
+    main()
