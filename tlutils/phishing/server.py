@@ -243,7 +243,7 @@ def check_port_free(host: str, port: int) -> None:
 
 def load_bundle(bundle: Path | None):
     """The detector from ``bundle``, or from the bundle ``train_detector`` trains or reuses."""
-    from .detector import load_detector, train_detector
+    from . import load_detector, train_detector
 
     return load_detector(bundle if bundle is not None else train_detector())
 
