@@ -2,7 +2,8 @@
 scoring server running the real bundle (trained offline by ``train_detector``, or reused from the
 run's course cache), the demo inbox opened.
 
-What it checks: the extension loads with the id the server's CORS expects; its options page
+What it checks: the server answers a small load test (6 e-mails, 2 at a time) without errors and
+prints its latency; the extension loads with the id the server's CORS expects; its options page
 saves the server's address and reaches it; for every e-mail in the demo inbox the banner agrees
 with the server's own verdict (warning with the probability and reasons for phishing, nothing
 for legitimate), and at least one phishing e-mail is warned about and one legitimate e-mail is
@@ -25,6 +26,7 @@ from playwright.sync_api import sync_playwright
 
 from conftest import ROOT
 from tlutils.phishing.demo import demo_email_list
+from tlutils.phishing.loadtest import load_test, sample_payloads
 from tlutils.phishing.training import train_detector
 from tlutils.phishing.process import LOOPBACK_OPENER, start_server
 from tlutils.phishing.server import EXTENSION_ORIGIN
@@ -90,6 +92,8 @@ def test_the_extension_warns_about_phishing_in_chromium(chromium, bundle, tmp_pa
     try:
         emails = list(demo_email_list())
         expected = {e.id: expected_answer(server.url, e) for e in emails}
+        report = load_test(server.url, sample_payloads(), requests=6, concurrency=2, max_seconds=120)
+        print(f"real bundle on loopback: {report}")
         with sync_playwright() as p:
             context = launch(p, chromium, tmp_path / "profile")
             try:
@@ -121,5 +125,6 @@ def test_the_extension_warns_about_phishing_in_chromium(chromium, bundle, tmp_pa
             assert shown["banner"] is None, f"{email.id}: a legitimate verdict shows a banner"
     assert any(e.label == 1 and seen[e.id]["state"] == "phishing" for e in emails), "no phishing e-mail warned about"
     assert any(e.label == 0 and seen[e.id]["state"] == "legitimate" for e in emails), "every legitimate e-mail warned about"
+    assert report.errors == 0 and report.requests == 6, report
     assert unreachable["state"] == "unreachable" and "scoring server is not running" in unreachable["banner"]
     assert (tmp_path / "warning.png").stat().st_size > 10_000

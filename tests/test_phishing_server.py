@@ -231,6 +231,11 @@ def test_load_test_reports_latency_and_throughput(fake_server):
     assert report.requests_per_second > 0
 
 
+def test_load_test_stops_starting_requests_after_max_seconds(fake_server):
+    report = load_test(fake_server.url, sample_payloads(2), requests=1000, concurrency=2, max_seconds=0.3)
+    assert 0 < report.requests < 1000 and report.errors == 0 and report.wall_seconds < 10
+
+
 def test_load_test_counts_refused_connections_as_errors():
     from tlutils.phishing.process import free_port
 

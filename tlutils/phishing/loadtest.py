@@ -62,24 +62,34 @@ def post_json(url: str, payload: dict, timeout: float) -> float:
 
 
 def load_test(base_url: str, payloads: list[dict], *, requests: int = 50, concurrency: int = 4,
-              timeout: float = 60.0) -> LoadReport:
-    """Send ``requests`` e-mails (cycling through ``payloads``) to ``base_url + "/score"``,
-    ``concurrency`` at a time; each request gives up after ``timeout`` seconds.
+              timeout: float = 60.0, max_seconds: float = 300.0) -> LoadReport:
+    """Send up to ``requests`` e-mails (cycling through ``payloads``) to ``base_url + "/score"``,
+    ``concurrency`` at a time. Bounded twice: each request gives up after ``timeout`` seconds, and
+    no request starts after ``max_seconds`` (those count neither as sent nor as errors).
 
     Example (with the server running): ``print(load_test("http://127.0.0.1:8765", payloads))``.
     """
     if not payloads:
         raise ValueError("The load test needs at least one e-mail to send.")
     url = base_url.rstrip("/") + "/score"
-    latencies, errors = [], 0
     started = time.perf_counter()
+    deadline = started + max_seconds
+
+    def one(i: int) -> float | None:
+        if time.perf_counter() > deadline:
+            return None
+        return post_json(url, payloads[i % len(payloads)], timeout)
+
+    latencies, errors = [], 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=concurrency) as pool:
-        futures = [pool.submit(post_json, url, payloads[i % len(payloads)], timeout) for i in range(requests)]
-        for future in concurrent.futures.as_completed(futures):
+        for future in concurrent.futures.as_completed([pool.submit(one, i) for i in range(requests)]):
             try:
-                latencies.append(future.result())
+                seconds = future.result()
             except (OSError, urllib.error.URLError):
                 errors += 1
+            else:
+                if seconds is not None:
+                    latencies.append(seconds)
     return summarise(latencies, wall_seconds=time.perf_counter() - started, errors=errors,
                      concurrency=concurrency)
 
