@@ -32,12 +32,17 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # group (a notebook's cells share one kernel; a module's fixtures, one process); two pairs share
 # one, because the second reuses what the first leaves in the run's course cache (lesson 04's
 # saved classifier is lesson 05's "full training"; test_challenge's run is the one lesson 06
-# reports). (xdist's own `--dist loadgroup` marks do not take under pytest 9.2: it rewrites a
+# reports; the capstone's bundle is trained once for its lesson, its models' test and the
+# browser test). (xdist's own `--dist loadgroup` marks do not take under pytest 9.2: it rewrites a
 # node attribute that pytest no longer reads.)
 SHARED_GROUPS = {"notebooks/04_bert_fine_tuning.ipynb": "bert-classifier",
                  "notebooks/05_strategies_and_mistakes.ipynb": "bert-classifier",
                  "tests/test_challenge.py": "flowers102-run",
-                 "notebooks/06_flowers102_challenge.ipynb": "flowers102-run"}
+                 "notebooks/06_flowers102_challenge.ipynb": "flowers102-run",
+                 # The capstone's detector bundle: trained once per run's cache by the first of these.
+                 "tests/test_phishing_detector.py": "phishing-bundle",
+                 "tests/test_phishing_browser.py": "phishing-bundle",
+                 "notebooks/07_phishing_capstone.ipynb": "phishing-bundle"}
 
 
 def group_of(nodeid: str) -> str:

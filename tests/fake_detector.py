@@ -1,0 +1,45 @@
+"""A fake detector for the tests of the scoring server's plumbing (validation, CORS, binding).
+
+It is NOT the course's model: it calls an e-mail phishing when its body mentions a password.
+The real detector (``tlutils.phishing.detector``) is tested with the real bundle in
+``test_phishing_browser.py``. Run as a script, it starts the server's real command line with
+this detector in place of the bundle: ``python tests/fake_detector.py --port 8765``.
+"""
+from __future__ import annotations
+
+import sys
+
+
+class FakeDetector:
+    """Scores by one keyword and remembers what it was asked."""
+
+    version = "fake-detector-1"
+    profile = "test"
+    models = ["text", "screenshot"]
+
+    def __init__(self):
+        self.calls: list[dict] = []
+
+    def score(self, *, subject: str, sender: str, html: str | None = None, text: str | None = None) -> dict:
+        """A fixed-shape answer like ``Detector.score``'s; ValueError for the subject "refuse"."""
+        self.calls.append({"subject": subject, "sender": sender, "html": html, "text": text})
+        if subject == "refuse":
+            raise ValueError("The fake detector refuses e-mails whose subject is 'refuse'.")
+        phishing = "password" in f"{html or ''} {text or ''}".lower()
+        probability = 0.9 if phishing else 0.1
+        return {"probability": probability, "verdict": "phishing" if phishing else "legitimate",
+                "threshold": 0.5, "models": {"text": probability, "screenshot": probability},
+                "shares": {"text": 0.5, "screenshot": 0.5},
+                "reasons": ["The body asks for a password."] if phishing else []}
+
+
+def main(argv: list[str]) -> None:
+    """The server's command line, serving :class:`FakeDetector` instead of a bundle."""
+    from tlutils.phishing import server
+
+    server.load_bundle = lambda bundle: FakeDetector()
+    server.main(argv)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,250 @@
+"""The capstone's local scoring server: the detector behind ``POST /score``, on 127.0.0.1 only.
+
+Start it with one command (it trains the offline bundle, or reuses the saved one, when no
+``--bundle`` is given)::
+
+    python -m tlutils.phishing.server [--bundle DIR] [--port 8765]
+
+Routes: ``POST /score`` (JSON ``{subject, sender, html?, text?}``, one of html/text required)
+returns the detector's answer; ``GET /health`` says which bundle and profile serve; ``GET /demo``
+is a small webmail inbox of test e-mails for the browser extension in ``extension/``.
+
+Who may call it. The server listens on loopback, so only programs on this machine reach it. Web
+pages open in the browser are programs on this machine too, so three more rules keep them out:
+CORS answers only the extension's origin (``chrome-extension://<id>``; the id is fixed by the
+``key`` in ``extension/manifest.json``, see :data:`EXTENSION_ORIGIN`); ``/score`` takes only
+``application/json``, which a page on another origin cannot send without a CORS preflight; and
+requests must name a loopback host (``Host: 127.0.0.1``), which defeats DNS rebinding. The
+extension itself is not subject to CORS (its host permission covers the server), so the origin
+list mainly guards against web pages; ``--allowed-origin`` changes it for a re-keyed extension.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import ipaddress
+import socket
+import sys
+import threading
+import warnings
+from pathlib import Path
+from typing import Any, Protocol
+
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from .demo import demo_emails
+from .score_request import BadRequest, byte_limit, parse_score_body, too_large
+
+# The public half of the key that fixes the extension's id (extension/manifest.json's "key");
+# the private half was never kept, since an unpacked extension needs only this one.
+EXTENSION_KEY = (
+    "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAqEM+3KxU5nhTwN4aUsW95boV1bW84Neba8Fmo07UPbrK"
+    "IOQjQFvkXUxyJMYGFsGcom6fv2e55SBWtfJ1MuWgFQ/+1LYReg78p+JOXWyHLmJiENd6CRYzoBDTGz7ZJg0HmU2j"
+    "JQ4g2d36jHZewQ2lraGUmo1J9bEQC9v5Erx/jbmHIp1qFKcgV8MLUcFPm0+EjHe3dqlkFXO5zX8O6IGvT9AZLZsz"
+    "s0j1apmmg3+SaETKu2gMW6OBkFAe8I6OMSl/RQiecyhUOAliJIBKwVwLaJamFAJQN5alI34AqkqU9GPEtxEHMGzj"
+    "Bxialv7128y7tke4jmtApM0OQzPnZ7UDjwIDAQAB"
+)
+STATIC_DIR = Path(__file__).with_name("static")
+DEFAULT_PORT = 8765
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]", "::1"]
+MAX_BODY_CHARS = 200_000  # the test e-mails' HTML is about 1,000 characters; real ones rarely pass 100 kB
+DEMO_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            "frame-src 'self' about:; object-src 'none'; base-uri 'none'; form-action 'none'")
+
+
+class Scorer(Protocol):
+    """What the server needs of a detector: ``score`` (see ``tlutils.phishing.detector``)."""
+
+    def score(self, *, subject: str, sender: str, html: str | None = None,
+              text: str | None = None) -> dict: ...
+
+
+def extension_id(key: str) -> str:
+    """Chromium's id for an extension with this manifest ``key``: SHA-256 of the key, first 32 hex
+    digits written with the letters a-p.
+
+    >>> extension_id(EXTENSION_KEY)
+    'kphnmcllaedbcgifbcfjkpmohaodijke'
+    """
+    digest = hashlib.sha256(base64.b64decode(key)).hexdigest()[:32]
+    return "".join(chr(ord("a") + int(digit, 16)) for digit in digest)
+
+
+EXTENSION_ORIGIN = f"chrome-extension://{extension_id(EXTENSION_KEY)}"
+
+
+def describe(detector: Scorer) -> dict[str, Any]:
+    """``GET /health``'s answer: the bundle's version, its profile and its models, when the detector
+    says them (a detector without them still serves)."""
+    return {"status": "ok",
+            "bundle": getattr(detector, "version", None),
+            "profile": getattr(detector, "profile", None),
+            "models": getattr(detector, "models", None)}
+
+
+async def read_body(request: Request, max_chars: int) -> bytes:
+    """The request's bytes, refusing (413) as soon as they pass the limit, declared or not."""
+    limit = byte_limit(max_chars)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large(max_chars)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise too_large(max_chars)
+    return bytes(body)
+
+
+def locked_scorer(detector: Scorer):
+    """``detector.score`` behind a lock: TensorFlow already spreads one call over every core, and
+    Keras models are not documented as safe to call from several threads at once."""
+    lock = threading.Lock()
+
+    def score(**fields) -> dict:
+        with lock:
+            return detector.score(**fields)
+    return score
+
+
+def add_scoring_routes(app: FastAPI, detector: Scorer, max_body_chars: int) -> None:
+    """``POST /score`` and ``GET /health``."""
+    score = locked_scorer(detector)
+
+    @app.post("/score")
+    async def score_email(request: Request) -> JSONResponse:
+        """Score one e-mail: ``{subject, sender, html?, text?}`` -> probability, verdict, reasons."""
+        body = await read_body(request, max_body_chars)
+        fields = parse_score_body(body, request.headers.get("content-type"), max_chars=max_body_chars)
+        try:
+            result = await run_in_threadpool(score, **fields.model_dump())
+        except ValueError as error:
+            raise BadRequest(422, str(error)) from None
+        return JSONResponse(result)
+
+    @app.get("/health")
+    def health() -> dict[str, Any]:
+        """Which bundle serves, in which profile, with which models."""
+        return describe(detector)
+
+
+def add_demo_routes(app: FastAPI) -> None:
+    """``GET /demo`` (the webmail page), ``GET /demo/emails`` (its inbox) and ``/static``."""
+    @app.get("/demo", include_in_schema=False)
+    def demo_page() -> FileResponse:
+        return FileResponse(STATIC_DIR / "demo.html", headers={"Content-Security-Policy": DEMO_CSP})
+
+    @app.get("/demo/emails")
+    def demo_inbox() -> list[dict[str, str]]:
+        """The demo inbox: a few e-mails of the test split, phishing and legitimate, unlabelled."""
+        return demo_emails()
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+
+def create_app(detector: Scorer, *, allowed_origins: list[str] | None = None,
+               max_body_chars: int = MAX_BODY_CHARS, allowed_hosts: list[str] | None = None) -> FastAPI:
+    """The scoring app around any object with ``.score`` (the tests pass a fake one).
+
+    ``allowed_origins``: the origins CORS answers (default: the course extension's);
+    ``allowed_hosts``: the ``Host`` names served (default: loopback names only).
+
+    >>> from fastapi.testclient import TestClient
+    >>> class FakeDetector:
+    ...     def score(self, **fields): return {"probability": 0.5}
+    >>> client = TestClient(create_app(FakeDetector()), base_url="http://127.0.0.1")
+    >>> client.post("/score", content=b"{}", headers={"Content-Type": "text/plain"}).json()["detail"]
+    "Send the e-mail as JSON with 'Content-Type: application/json' (got 'text/plain')."
+    """
+    app = FastAPI(title="tlutils phishing detector", docs_url=None, redoc_url=None)
+    app.add_middleware(CORSMiddleware, allow_origins=allowed_origins or [EXTENSION_ORIGIN],
+                       allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or LOOPBACK_HOSTS)
+
+    @app.exception_handler(BadRequest)
+    async def refuse(request: Request, error: BadRequest) -> JSONResponse:
+        return JSONResponse({"detail": error.detail}, status_code=error.status)
+
+    add_scoring_routes(app, detector, max_body_chars)
+    add_demo_routes(app)
+    return app
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and ``localhost``.
+
+    >>> is_loopback("127.0.0.1"), is_loopback("0.0.0.0")
+    (True, False)
+    """
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line; a host other than loopback needs ``--allow-remote``."""
+    parser = argparse.ArgumentParser(prog="python -m tlutils.phishing.server",
+                                     description="Serve the phishing detector on 127.0.0.1.")
+    parser.add_argument("--bundle", type=Path, help="a saved detector bundle (default: train or "
+                        "reuse the current profile's bundle in the course cache)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--host", default="127.0.0.1", help="loopback unless --allow-remote")
+    parser.add_argument("--allow-remote", action="store_true",
+                        help="let --host be a non-loopback address (other machines can then send e-mails)")
+    parser.add_argument("--allowed-origin", action="append", dest="allowed_origins",
+                        help=f"an origin CORS answers (repeatable; default {EXTENSION_ORIGIN})")
+    args = parser.parse_args(argv)
+    if not is_loopback(args.host) and not args.allow_remote:
+        parser.error(f"--host {args.host} would let other machines reach the server; "
+                     "add --allow-remote if that is what you want.")
+    return args
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Exit with one sentence when ``host:port`` is taken (often: the server already runs)."""
+    with socket.socket(socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET) as probe:
+        try:
+            probe.bind((host.strip("[]"), port))
+        except OSError:
+            sys.exit(f"Port {port} on {host} is in use (is the server already running?); "
+                     "choose another with --port.")
+
+
+def load_bundle(bundle: Path | None):
+    """The detector from ``bundle``, or from the bundle ``train_detector`` trains or reuses."""
+    from .detector import load_detector, train_detector
+
+    return load_detector(bundle if bundle is not None else train_detector())
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m tlutils.phishing.server``: load the detector, then serve until Ctrl+C."""
+    import uvicorn
+
+    args = parse_args(argv)
+    if not is_loopback(args.host):
+        warnings.warn(f"Serving on {args.host}: any machine that reaches this address can use the "
+                      "detector and see the e-mails it is sent.", stacklevel=1)
+    check_port_free(args.host, args.port)  # before loading the models, which takes a while
+    try:
+        detector = load_bundle(args.bundle)
+    except (OSError, ValueError) as error:
+        sys.exit(f"Cannot load the detector: {error}")
+    hosts = None if is_loopback(args.host) else ["*"]
+    app = create_app(detector, allowed_origins=args.allowed_origins, allowed_hosts=hosts)
+    print(f"Scoring server on http://{args.host}:{args.port} (demo inbox: /demo, Ctrl+C stops it)",
+          flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()
