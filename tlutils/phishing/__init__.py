@@ -1,8 +1,32 @@
 """The capstone: a phishing e-mail detector from text and screenshots.
 
 Modules: ``data`` reads the course's synthetic e-mail set (``tlutils/course_data/phishing``, written by
-``scripts/make_phishing_data.py``); ``server`` is the local scoring server
-(``python -m tlutils.phishing.server``), with ``score_request`` (what ``POST /score`` accepts),
-``demo`` (the demo inbox it serves), ``process`` (running it in the background) and ``loadtest``
-(its latency and throughput).
+``scripts/make_phishing_data.py``); ``render`` draws an e-mail as the screenshot the vision model
+sees (the one renderer for training and serving); ``cues`` finds the rule-based hints a reader can
+check; ``text_model`` and ``screenshot_model`` are the two transfer-learning models; ``ensemble``
+combines them; ``training`` builds the saved bundle (:func:`train_detector`); ``detector`` saves and
+loads it and scores e-mails (:func:`load_detector`, :class:`Detector`); ``evaluation`` measures it.
+``server`` is the local scoring server (``python -m tlutils.phishing.server``), with
+``score_request`` (what ``POST /score`` accepts), ``demo`` (the demo inbox it serves), ``process``
+(running it in the background) and ``loadtest`` (its latency and throughput).
+
+    from tlutils.phishing import train_detector, load_detector
+    detector = load_detector(train_detector())
+    detector.score(subject="...", sender="Bank <a@bank.example>", html="<p>...</p>")
 """
+from __future__ import annotations
+
+from typing import Any
+
+
+def __getattr__(name: str) -> Any:
+    """``train_detector``, ``load_detector``, ``save_detector`` and ``Detector``, imported on first use."""
+    if name == "train_detector":
+        from .training import train_detector
+
+        return train_detector
+    if name in ("load_detector", "save_detector", "Detector"):
+        from . import detector
+
+        return getattr(detector, name)
+    raise AttributeError(f"module 'tlutils.phishing' has no attribute {name!r}")

@@ -1,0 +1,188 @@
+"""The saved phishing detector: a versioned bundle folder and the :class:`Detector` that scores e-mails.
+
+A bundle is a folder, written whole or not at all (:func:`tlutils.files.atomic_path`), that holds
+no pickle, so loading one runs no code::
+
+    detector.json               format and version, profile, the bases used, recipe, timings
+    text/                       the fine-tuned BERT classifier in Transformers' format (tlutils.text)
+    screenshot_head.weights.h5  the screenshot model's new head (the frozen base is rebuilt from
+                                its source: the packaged EfficientNet-Lite0 or Keras' ResNet50)
+    ensemble.json               the ensemble rule (:mod:`tlutils.phishing.ensemble`)
+    predictions.json            both models' probabilities on the validation and test e-mails,
+                                computed when the bundle was trained (for the evaluation)
+
+``train_detector`` (in :mod:`tlutils.phishing.training`) builds one; ``load_detector`` reads it.
+"""
+from __future__ import annotations
+
+import html as html_module
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import DataFileError
+from ..files import atomic_path, read_json, write_json
+from . import cues
+from .ensemble import WeightedAverage
+from .render import render_email, visible_text
+
+FORMAT = "tlutils-phishing-detector"
+FORMAT_VERSION = 1
+FILES = ["detector.json", "text/config.json", "text/tf_model.h5", "text/vocab.txt", "text/training.json",
+         "screenshot_head.weights.h5", "ensemble.json", "predictions.json"]
+MAX_CHARS = 1_000_000  # longer subject, text or HTML is refused (the server's own limit is lower)
+
+
+def save_detector(folder: str | Path, *, tokenizer: Any, text_model: Any, head: Any, rule: WeightedAverage,
+                  info: dict[str, Any], predictions: dict[str, Any]) -> Path:
+    """Write a bundle into ``folder``, whole or not at all: everything goes into a temporary
+    folder beside it, which is renamed into place at the end (a previous bundle there is
+    removed just before). ``info`` holds at least ``profile`` and ``bases``."""
+    from ..text import save_classifier
+
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(folder) as partial:
+        partial.mkdir()
+        save_classifier(text_model, tokenizer, partial / "text", {"task": "phishing", "profile": info["profile"]})
+        head.save_weights(partial / "screenshot_head.weights.h5")
+        write_json(partial / "ensemble.json", rule.to_json())
+        write_json(partial / "predictions.json", predictions)
+        write_json(partial / "detector.json", {"format": FORMAT, "format_version": FORMAT_VERSION, **info,
+                                               "files": FILES})
+        if folder.exists():
+            shutil.rmtree(folder)
+    return folder
+
+
+def read_bundle_info(folder: str | Path) -> dict[str, Any]:
+    """``detector.json`` of a complete bundle of this format version; anything else raises
+    :class:`~tlutils.errors.DataFileError` (a ``ValueError``) in one sentence."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataFileError(f"{folder} is not a detector bundle (no such folder): train one with train_detector().")
+    if not (folder / "detector.json").is_file():
+        raise DataFileError(f"{folder} has no detector.json, so it is no complete detector bundle: "
+                            "train it again with train_detector().")
+    info = read_json(folder / "detector.json", "train the detector again with train_detector()")
+    if not isinstance(info, dict) or info.get("format") != FORMAT:
+        raise DataFileError(f"{folder}/detector.json does not describe a {FORMAT} bundle: train one with train_detector().")
+    if info.get("format_version") != FORMAT_VERSION:
+        raise DataFileError(f"{folder} holds a detector of format version {info.get('format_version')!r}, "
+                            f"but this tlutils reads version {FORMAT_VERSION}: train it again with train_detector().")
+    missing = [name for name in FILES if not (folder / name).is_file()]
+    if missing:
+        raise DataFileError(f"{folder} lacks {', '.join(missing)}, so the bundle is incomplete: "
+                            "train it again with train_detector().")
+    return info
+
+
+def load_detector(folder: str | Path) -> "Detector":
+    """The :class:`Detector` saved in ``folder``; a missing file or another format version is
+    refused in one sentence (``ValueError``)."""
+    return Detector(folder)
+
+
+def minimal_html(text: str) -> str:
+    """The HTML a plain-text e-mail would show as: one escaped paragraph per blank-line block.
+
+    >>> minimal_html("Hi <Ann>,\\n\\nPay now.")
+    '<html><body><p>Hi &lt;Ann&gt;,</p><p>Pay now.</p></body></html>'
+    """
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "<html><body>" + "".join(f"<p>{html_module.escape(p)}</p>" for p in paragraphs) + "</body></html>"
+
+
+def _check_field(name: str, value: Any, required: bool) -> str | None:
+    """A string field of a request, or one sentence saying what is wrong with it."""
+    if value is None:
+        if required:
+            raise ValueError(f"The e-mail's {name} is missing: give it as a string (it may be empty).")
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"The e-mail's {name} is {type(value).__name__}, not a string: send it as text.")
+    if len(value) > MAX_CHARS:
+        raise ValueError(f"The e-mail's {name} has {len(value):,} characters; the detector reads at most {MAX_CHARS:,}.")
+    return value
+
+
+def describe_models(p_text: float, p_screenshot: float, shares: dict[str, float], phishing: bool) -> str:
+    """One sentence: what each model said and which one drove the verdict.
+
+    >>> describe_models(0.9, 0.2, {"text": 0.7, "screenshot": 0.3}, True)
+    'The text model gives 0.90 and the screenshot model 0.20; the text model (share 0.70) drove the score.'
+    """
+    pull = {"text": shares["text"] * (p_text if phishing else 1 - p_text),
+            "screenshot": shares["screenshot"] * (p_screenshot if phishing else 1 - p_screenshot)}
+    driver = max(pull, key=pull.get)
+    return (f"The text model gives {p_text:.2f} and the screenshot model {p_screenshot:.2f}; "
+            f"the {driver} model (share {shares[driver]:.2f}) drove the score.")
+
+
+class Detector:
+    """A loaded bundle: the text model, the screenshot model (frozen base + head) and the rule.
+
+    Attributes for the server's ``/health``: ``version`` (the bundle's format version),
+    ``profile`` and ``models`` (which pretrained bases the two models use).
+    """
+
+    def __init__(self, folder: str | Path) -> None:
+        from ..config import resolve
+        from ..text import load_classifier
+        from .screenshot_model import base_input_size, build_head, load_base
+
+        self.folder = Path(folder)
+        self.info = read_bundle_info(self.folder)
+        self.version, self.profile, self.models = FORMAT_VERSION, self.info["profile"], self.info["bases"]
+        self.rule = WeightedAverage.from_json(read_json(self.folder / "ensemble.json", "train the detector again"))
+        self.tokenizer, self.text_model, _ = load_classifier(self.folder / "text")
+        self.cfg = resolve(self.profile)
+        self.base = load_base(self.cfg)
+        self.image_size = base_input_size(self.cfg)
+        self.head = build_head(int(self.info["feature_dimension"]), seed=0)
+        self.head.load_weights(self.folder / "screenshot_head.weights.h5")
+
+    def probabilities(self, *, subject: str, sender: str, html: str, text: str) -> tuple[float, float]:
+        """(text model, screenshot model) phishing probabilities of one e-mail."""
+        from .screenshot_model import features, head_probabilities
+        from .text_model import text_probabilities
+
+        p_text = text_probabilities(self.tokenizer, self.text_model, [f"{subject}\n\n{text}"],
+                                    int(self.info["max_length"]))[0]
+        image = np.asarray(render_email(sender=sender, subject=subject, html=html))
+        p_screenshot = head_probabilities(self.head, features(self.base, [image], self.image_size))[0]
+        return float(p_text), float(p_screenshot)
+
+    def score(self, *, subject: str, sender: str, html: str | None = None, text: str | None = None) -> dict[str, Any]:
+        """Score one e-mail; JSON-ready ``{"probability", "verdict", "threshold", "models", "shares",
+        "reasons"}``.
+
+        Give ``html`` or ``text`` or both: the screenshot is rendered from ``html`` (from a minimal
+        page built from ``text`` when there is none), and the text model reads ``text`` (the HTML's
+        visible text when there is none). ``reasons`` lists cues found by rules in the e-mail (they
+        are hints for a reader, not what the models look at) and which model drove the score.
+        Bad input raises ``ValueError`` with one sentence.
+        """
+        subject = _check_field("subject", subject, True)
+        sender = _check_field("sender", sender, True)
+        html = _check_field("HTML", html, False)
+        text = _check_field("text", text, False)
+        if text is None or not text.strip():
+            text = visible_text(html) if html is not None else ""
+        if not text.strip():
+            raise ValueError("The e-mail's body is empty: send its text or HTML with something to read.")
+        if html is None or not html.strip():
+            html = minimal_html(text)
+        p_text, p_screenshot = self.probabilities(subject=subject, sender=sender, html=html, text=text)
+        probability = float(self.rule.probability(p_text, p_screenshot))
+        phishing = probability >= self.rule.threshold
+        found = cues.find_cues(sender=sender, subject=subject, html=html, text=text)
+        model_reason = describe_models(p_text, p_screenshot, self.rule.shares, phishing)
+        reasons = ([*found[:4], model_reason] if phishing
+                   else [model_reason, *(f"Still worth a look: {c[0].lower()}{c[1:]}" for c in found[:2])])
+        return {"probability": probability, "verdict": "phishing" if phishing else "legitimate",
+                "threshold": self.rule.threshold, "models": {"text": p_text, "screenshot": p_screenshot},
+                "shares": self.rule.shares, "reasons": reasons}
