@@ -142,7 +142,7 @@ class Detector:
         self.cfg = resolve(self.profile)
         self.base = load_base(self.cfg)
         self.image_size = base_input_size(self.cfg)
-        self.head = build_head(int(self.info["feature_dimension"]), seed=0)
+        self.head = build_head(int(self.info["feature_dimension"]))
         self.head.load_weights(self.folder / "screenshot_head.weights.h5")
 
     def probabilities(self, *, subject: str, sender: str, html: str, text: str) -> tuple[float, float]:

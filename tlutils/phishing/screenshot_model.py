@@ -97,23 +97,31 @@ def cached_features(emails: Sequence[Email], base: Any, cfg: Config) -> np.ndarr
     return values
 
 
-def build_head(dimension: int, seed: int) -> Any:
-    """The new head: features scaled to unit length, dropout, one sigmoid unit (phishing)."""
+def build_head(dimension: int, seed: int | None = None) -> Any:
+    """The new head: features scaled to unit length, dropout, one sigmoid unit (phishing).
+
+    ``seed`` seeds Python, NumPy and TensorFlow first (for training); loading a saved head
+    passes none, so it leaves the caller's random state alone.
+    """
     import keras
 
-    keras.utils.set_random_seed(seed)
+    if seed is not None:
+        keras.utils.set_random_seed(seed)
     return keras.Sequential([keras.Input((dimension,)), keras.layers.UnitNormalization(),
                              keras.layers.Dropout(0.2), keras.layers.Dense(1, activation="sigmoid")],
                             name="screenshot_head")
 
 
-def train_head(X: np.ndarray, y: Sequence[int], *, seed: int, epochs: int, learning_rate: float) -> Any:
-    """Train :func:`build_head` on cached features with Adam (full-batch steps of 32)."""
+def train_head(X: np.ndarray, y: Sequence[int], *, seed: int, steps: int, learning_rate: float) -> Any:
+    """Train :func:`build_head` on cached features with Adam: ``steps`` full-batch steps in one
+    epoch (per-epoch overhead dominated when each of 100 epochs held one step: 48 s against a few)."""
     import keras
+    import tensorflow as tf
 
     head = build_head(X.shape[1], seed)
     head.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="binary_crossentropy")
-    head.fit(X, np.asarray(y, dtype="float32"), batch_size=32, epochs=epochs, shuffle=True, verbose=0)
+    batches = tf.data.Dataset.from_tensors((X, np.asarray(y, dtype="float32").reshape(-1, 1))).repeat()
+    head.fit(batches, steps_per_epoch=steps, epochs=1, verbose=0)
     return head
 
 

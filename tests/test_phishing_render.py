@@ -1,0 +1,69 @@
+"""The capstone's renderer: the same pixels every time, nothing run or fetched, huge input capped."""
+import time
+import urllib.request
+
+import numpy as np
+import pytest
+
+from tlutils.phishing import cues, render
+from tlutils.phishing.data import load_emails
+
+
+def draw(e, html=None):
+    return render.render_email(sender=f"{e.sender_name} <{e.sender_address}>", subject=e.subject,
+                               html=e.html if html is None else html)
+
+
+def test_two_renders_are_identical_and_different_emails_differ():
+    a, b = load_emails("test")[:2]
+    assert draw(a).tobytes() == draw(a).tobytes()
+    assert draw(a).tobytes() != draw(b).tobytes()
+    assert draw(a).size == (render.SIZE, render.SIZE)
+
+
+def test_banner_colour_and_button_are_drawn():
+    e = load_emails("train")[0]
+    pixels = np.asarray(draw(e))
+    colour = render.parse_colour(e.html.split("background:")[1].split(";")[0])
+    assert (pixels == colour).all(axis=2).sum() > 5_000  # the brand banner, in the brand's colour
+    assert (pixels == (26, 115, 232)).all(axis=2).sum() > 1_000  # the button
+
+
+def test_scripts_remote_images_and_frames_neither_run_nor_load(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the renderer tried to fetch something")
+
+    monkeypatch.setattr(urllib.request, "urlopen", refuse)
+    e = load_emails("test")[0]
+    hostile = e.html.replace("<body>", "<body><script>document.body.innerHTML='<h1>pwned</h1>'</script>"
+                             "<img src='http://evil.example/pixel.png' onerror='alert(1)'>"
+                             "<iframe src='https://evil.example/frame'>frame text</iframe>"
+                             "<style>body{background:url(http://evil.example/bg.png)}</style>"
+                             "<div style='background:url(http://evil.example/x.png)'></div>")
+    assert draw(e, hostile).tobytes() == draw(e).tobytes()
+    assert "pwned" not in render.visible_text(hostile) and "frame text" not in render.visible_text(hostile)
+
+
+def test_huge_input_is_capped_and_fast():
+    e = load_emails("test")[0]
+    huge = "<html><body>" + "<p>" + "word " * 200_000 + "</p>" * 3 + "<p>x</p>" * 50_000 + "</body></html>"
+    start = time.perf_counter()
+    image = draw(e, huge)
+    assert time.perf_counter() - start < 5  # measured 0.2 s on a busy 2-core machine
+    assert image.size == (render.SIZE, render.SIZE)
+    assert len(render.parse_email_html(huge)[0].text) <= render.MAX_BLOCK_CHARS
+
+
+def test_broken_or_empty_html_still_renders():
+    e = load_emails("test")[0]
+    for html in ["", "<p>unclosed <b>bold", "</div></div><p>stray closers</p>", "<<<>>>&&&;"]:
+        assert draw(e, html).size == (render.SIZE, render.SIZE)
+
+
+@pytest.mark.parametrize("split", ["train", "test"])
+def test_mismatched_links_are_found_only_in_phishing(split):
+    for e in load_emails(split):
+        if not e.label:
+            assert cues.link_mismatches(e.html) == []
+    found = [e for e in load_emails(split) if e.label and cues.link_mismatches(e.html)]
+    assert found, "some phishing e-mails show one address and link to another"
