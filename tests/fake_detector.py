@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sys
 
+import numpy as np
+
 
 class FakeDetector:
     """Scores by one keyword and remembers what it was asked."""
@@ -21,12 +23,15 @@ class FakeDetector:
         self.calls: list[dict] = []
 
     def score(self, *, subject: str, sender: str, html: str | None = None, text: str | None = None) -> dict:
-        """A fixed-shape answer like ``Detector.score``'s; ValueError for the subject "refuse"."""
+        """A fixed-shape answer like ``Detector.score``'s (probabilities as NumPy floats, as models
+        give them); ValueError for the subject "refuse", RuntimeError for "crash"."""
         self.calls.append({"subject": subject, "sender": sender, "html": html, "text": text})
         if subject == "refuse":
             raise ValueError("The fake detector refuses e-mails whose subject is 'refuse'.")
+        if subject == "crash":
+            raise RuntimeError("a bug in the fake detector")
         phishing = "password" in f"{html or ''} {text or ''}".lower()
-        probability = 0.9 if phishing else 0.1
+        probability = np.float32(0.9 if phishing else 0.1)
         return {"probability": probability, "verdict": "phishing" if phishing else "legitimate",
                 "threshold": 0.5, "models": {"text": probability, "screenshot": probability},
                 "shares": {"text": 0.5, "screenshot": 0.5},

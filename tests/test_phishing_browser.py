@@ -22,7 +22,7 @@ from playwright.sync_api import sync_playwright
 
 from conftest import ROOT
 from tlutils.phishing.demo import demo_email_list
-from tlutils.phishing.detector import train_detector
+from tlutils.phishing.training import train_detector
 from tlutils.phishing.process import LOOPBACK_OPENER, start_server
 from tlutils.phishing.server import EXTENSION_ORIGIN
 

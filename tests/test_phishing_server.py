@@ -44,7 +44,7 @@ def one_sentence(detail: str) -> bool:
 def test_score_returns_what_the_detector_says(client, detector):
     answer = client.post("/score", json={**EMAIL, "html": "<p>Your password</p>"})
     assert answer.status_code == 200
-    assert answer.json()["verdict"] == "phishing" and answer.json()["probability"] == 0.9
+    assert answer.json()["verdict"] == "phishing" and answer.json()["probability"] == pytest.approx(0.9)
     assert detector.calls == [{**EMAIL, "html": "<p>Your password</p>"}]
 
 
@@ -95,6 +95,13 @@ def test_the_detectors_own_refusal_is_a_422_with_its_sentence(client):
     answer = client.post("/score", json={**EMAIL, "subject": "refuse"})
     assert answer.status_code == 422
     assert answer.json() == {"detail": "The fake detector refuses e-mails whose subject is 'refuse'."}
+
+
+def test_a_detector_failure_is_a_500_with_one_sentence():
+    client = TestClient(create_app(FakeDetector()), base_url="http://127.0.0.1", raise_server_exceptions=False)
+    answer = client.post("/score", json={**EMAIL, "subject": "crash"})
+    assert answer.status_code == 500
+    assert answer.json() == {"detail": "The detector failed on this e-mail (RuntimeError); the server's log has the details."}
 
 
 def test_health_names_the_bundle_profile_and_models(client):

@@ -5,10 +5,10 @@ Modules: ``data`` reads the course's synthetic e-mail set (``tlutils/course_data
 sees (the one renderer for training and serving); ``cues`` finds the rule-based hints a reader can
 check; ``text_model`` and ``screenshot_model`` are the two transfer-learning models; ``ensemble``
 combines them; ``training`` builds the saved bundle (:func:`train_detector`); ``detector`` saves and
-loads it and scores e-mails (:func:`load_detector`, :class:`Detector`); ``evaluation`` measures it.
-``server`` is the local scoring server (``python -m tlutils.phishing.server``), with
-``score_request`` (what ``POST /score`` accepts), ``demo`` (the demo inbox it serves), ``process``
-(running it in the background) and ``loadtest`` (its latency and throughput).
+loads it and scores e-mails (:func:`load_detector`, :class:`Detector`); ``evaluation`` measures it;
+``server`` is the local scoring server (``python -m tlutils.phishing.server``), with ``score_request``
+(what ``POST /score`` accepts), ``demo`` (the demo inbox it serves), ``process`` (running it in the
+background) and ``loadtest`` (its latency and throughput).
 
     from tlutils.phishing import train_detector, load_detector
     detector = load_detector(train_detector())

@@ -24,6 +24,7 @@ import argparse
 import base64
 import hashlib
 import ipaddress
+import logging
 import socket
 import sys
 import threading
@@ -51,6 +52,7 @@ EXTENSION_KEY = (
     "Bxialv7128y7tke4jmtApM0OQzPnZ7UDjwIDAQAB"
 )
 STATIC_DIR = Path(__file__).with_name("static")
+logger = logging.getLogger(__name__)
 DEFAULT_PORT = 8765
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]", "::1"]
 MAX_BODY_CHARS = 200_000  # the test e-mails' HTML is about 1,000 characters; real ones rarely pass 100 kB
@@ -102,6 +104,20 @@ async def read_body(request: Request, max_chars: int) -> bytes:
     return bytes(body)
 
 
+def json_ready(value: Any) -> Any:
+    """``value`` with NumPy numbers made plain Python ones, which JSON can hold.
+
+    >>> import numpy as np
+    >>> json_ready({"probability": np.float32(0.25), "models": [np.int64(1)]})
+    {'probability': 0.25, 'models': [1]}
+    """
+    if isinstance(value, dict):
+        return {key: json_ready(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_ready(item) for item in value]
+    return value.item() if hasattr(value, "item") and hasattr(value, "dtype") else value
+
+
 def locked_scorer(detector: Scorer):
     """``detector.score`` behind a lock: TensorFlow already spreads one call over every core, and
     Keras models are not documented as safe to call from several threads at once."""
@@ -126,7 +142,7 @@ def add_scoring_routes(app: FastAPI, detector: Scorer, max_body_chars: int) -> N
             result = await run_in_threadpool(score, **fields.model_dump())
         except ValueError as error:
             raise BadRequest(422, str(error)) from None
-        return JSONResponse(result)
+        return JSONResponse(json_ready(result))
 
     @app.get("/health")
     def health() -> dict[str, Any]:
@@ -170,6 +186,12 @@ def create_app(detector: Scorer, *, allowed_origins: list[str] | None = None,
     @app.exception_handler(BadRequest)
     async def refuse(request: Request, error: BadRequest) -> JSONResponse:
         return JSONResponse({"detail": error.detail}, status_code=error.status)
+
+    @app.exception_handler(Exception)
+    async def fail(request: Request, error: Exception) -> JSONResponse:
+        logger.error("Scoring failed", exc_info=error)
+        return JSONResponse({"detail": f"The detector failed on this e-mail ({type(error).__name__}); "
+                                       "the server's log has the details."}, status_code=500)
 
     add_scoring_routes(app, detector, max_body_chars)
     add_demo_routes(app)
@@ -221,7 +243,7 @@ def check_port_free(host: str, port: int) -> None:
 
 def load_bundle(bundle: Path | None):
     """The detector from ``bundle``, or from the bundle ``train_detector`` trains or reuses."""
-    from .detector import load_detector, train_detector
+    from . import load_detector, train_detector
 
     return load_detector(bundle if bundle is not None else train_detector())
 
