@@ -83,7 +83,7 @@ def main() -> None:
     if not Path(args.chromium).is_file():
         raise SystemExit(f"Chromium is not at {args.chromium}; install it with `apt-get install chromium` "
                          "or pass --chromium PATH.")
-    from tlutils.phishing.detector import train_detector
+    from tlutils.phishing import train_detector
 
     png, shown = capture(args.chromium, train_detector())
     args.out.parent.mkdir(parents=True, exist_ok=True)

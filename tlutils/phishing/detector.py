@@ -187,11 +187,3 @@ class Detector:
                 "threshold": self.rule.threshold, "models": {"text": p_text, "screenshot": p_screenshot},
                 "shares": self.rule.shares, "reasons": reasons}
 
-
-def train_detector(cfg: Any = None, folder: str | Path | None = None) -> Path:
-    """:func:`tlutils.phishing.training.train_detector`, also importable from here: the name the
-    issue's API gives it, which the server and the browser test import (added by the lesson's branch
-    so that the two branches meet; the training code stays in ``training``)."""
-    from .training import train_detector as train
-
-    return train(cfg, folder)
