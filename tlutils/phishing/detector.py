@@ -186,4 +186,3 @@ class Detector:
         return {"probability": probability, "verdict": "phishing" if phishing else "legitimate",
                 "threshold": self.rule.threshold, "models": {"text": p_text, "screenshot": p_screenshot},
                 "shares": self.rule.shares, "reasons": reasons}
-
