@@ -28,11 +28,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 # `make test` runs the suite on two pytest-xdist workers (`-n 2`): TensorFlow builds its graphs
 # in one Python thread, so one process left a core idle for much of the run. The scheduler below
-# sends each group whole to one worker, in collection order, biggest groups first. Each file is a
+# sends each group whole to one worker, in collection order (longest groups first, below). Each file is a
 # group (a notebook's cells share one kernel; a module's fixtures, one process); two pairs share
 # one, because the second reuses what the first leaves in the run's course cache (lesson 04's
 # saved classifier is lesson 05's "full training"; test_challenge's run is the one lesson 06
-# reports; the capstone's detector bundle, trained by whichever of its three files runs first). (xdist's own `--dist loadgroup` marks do not take under pytest 9.2: it rewrites a
+# reports; the capstone's detector bundle is trained by whichever of its three files runs
+# first). (xdist's own `--dist loadgroup` marks do not take under pytest 9.2: it rewrites a
 # node attribute that pytest no longer reads.)
 SHARED_GROUPS = {"notebooks/04_bert_fine_tuning.ipynb": "bert-classifier",
                  "notebooks/05_strategies_and_mistakes.ipynb": "bert-classifier",

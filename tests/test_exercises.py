@@ -199,3 +199,37 @@ def test_new_approach_result_renders_in_the_report_table():
     from tlutils.challenge.report import markdown_table
 
     assert "| my probe | 25.0% |" in markdown_table({"my probe": GOOD})
+
+
+# -- precision at a base rate (lesson 07) ------------------------------------------------------
+def precision_at(recall, false_positive_rate, base_rate):
+    hits = recall * base_rate
+    return hits / (hits + false_positive_rate * (1 - base_rate))
+
+
+def test_precision_at_base_rate_right():
+    feedback = exercises.check_precision_at_base_rate(precision_at)
+    assert feedback and "0.61" in str(feedback)
+    _one_sentence(feedback)
+
+
+@pytest.mark.parametrize("function, says", [
+    (lambda r, f, b: r / (r + f), "does not change with the base rate"),
+    (lambda r, f, b: precision_at(r, f, 0.5), "does not change with the base rate"),
+    (lambda r, f, b: r * b / (r * b + f), "1 - base_rate"),
+    (lambda r, f, b: 100 * precision_at(r, f, b), "between 0 and 1"),
+    (lambda r, f, b: precision_at(r, f, b) * 0.9, "values differ"),
+    (lambda r, f, b: 1 / 0, "ZeroDivisionError"),
+    (lambda r, f, b: "high", "one number"),
+])
+def test_precision_at_base_rate_rejects_the_usual_slips(function, says):
+    feedback = exercises.check_precision_at_base_rate(function)
+    assert not feedback and says in str(feedback), str(feedback)
+
+
+def test_precision_at_base_rate_not_written_yet():
+    def unwritten(recall, false_positive_rate, base_rate):
+        ...
+
+    assert str(exercises.check_precision_at_base_rate(unwritten)).startswith(exercises.NOT_ANSWERED)
+    assert str(exercises.check_precision_at_base_rate(...)) == exercises.NOT_ANSWERED

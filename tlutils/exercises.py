@@ -283,3 +283,60 @@ def check_new_approach(result: Any) -> Feedback:
             return _wrong(f"{key} is {result[key]}; it cannot be negative.")
     return _right(f"the result has every field the report needs (top-1 {float(result['top1']):.1%}, "
                   f"{int(result['trainable']):,} trainable parameters).")
+
+
+def _precision_reference(recall: float, false_positive_rate: float, base_rate: float) -> float:
+    """Bayes' rule: the share of flagged e-mails that are phishing at a given share of phishing."""
+    flagged_phishing = recall * base_rate
+    flagged_legitimate = false_positive_rate * (1.0 - base_rate)
+    return flagged_phishing / (flagged_phishing + flagged_legitimate)
+
+
+PRECISION_CASES = [(0.95, 0.02, 0.032), (0.9, 0.05, 0.5), (0.8, 0.01, 0.1), (1.0, 0.1, 0.01),
+                   (0.6, 0.2, 0.3)]
+
+
+def check_precision_at_base_rate(precision_at: Callable[[float, float, float], float]) -> Feedback:
+    """Test a learner's ``precision_at(recall, false_positive_rate, base_rate)``: the precision a
+    detector reaches in an inbox where ``base_rate`` of the mail is phishing, from the recall and
+    false-positive rate it showed on any test set (those two do not depend on the base rate).
+
+    Example:
+        >>> def precision_at(recall, false_positive_rate, base_rate):
+        ...     hits = recall * base_rate
+        ...     return hits / (hits + false_positive_rate * (1 - base_rate))
+        >>> print(check_precision_at_base_rate(precision_at))
+        Right: a detector with recall 0.95 and 2% false positives is right about 0.61 of its warnings when 3.2% of the mail is phishing.
+        >>> print(check_precision_at_base_rate(lambda r, f, b: r / (r + f)))
+        Not quite: your precision does not change with the base rate; weigh the recall by the phishing share and the false-positive rate by the legitimate share.
+    """
+    if _unanswered(precision_at):
+        return Feedback(False, NOT_ANSWERED)
+    answers = []
+    for case in PRECISION_CASES:
+        try:
+            value = precision_at(*case)
+        except Exception as error:  # the learner's code: report its error as a sentence
+            return _wrong(f"your function raised {type(error).__name__} on {case}: {error}.")
+        if _unanswered(value):
+            return Feedback(False, NOT_ANSWERED + " (Your function returns nothing yet.)")
+        try:
+            answers.append(float(value))
+        except (TypeError, ValueError):
+            return _wrong(f"your function returned {value!r}; return one number between 0 and 1.")
+    expected = [_precision_reference(*case) for case in PRECISION_CASES]
+    if np.allclose(answers, expected, atol=1e-6):
+        recall, fpr, base = PRECISION_CASES[0]
+        return _right(f"a detector with recall {recall:g} and {fpr:.0%} false positives is right about "
+                      f"{expected[0]:.2f} of its warnings when {base:.1%} of the mail is phishing.")
+    if any(not 0.0 <= a <= 1.0 for a in answers):
+        return _wrong("a precision is a share between 0 and 1; divide the flagged phishing by everything flagged.")
+    balanced = [_precision_reference(r, f, 0.5) for r, f, _ in PRECISION_CASES]
+    if np.allclose(answers, balanced, atol=1e-6) or np.allclose(answers, [r / (r + f) for r, f, _ in PRECISION_CASES]):
+        return _wrong("your precision does not change with the base rate; weigh the recall by the phishing "
+                      "share and the false-positive rate by the legitimate share.")
+    if np.allclose(answers, [r * b / (r * b + f) for r, f, b in PRECISION_CASES], atol=1e-6):
+        return _wrong("the false positives come from the legitimate mail only; weigh the false-positive rate "
+                      "by 1 - base_rate.")
+    return _wrong("the values differ from flagged phishing / (flagged phishing + flagged legitimate), with "
+                  "recall x base_rate for the first and false_positive_rate x (1 - base_rate) for the second.")
