@@ -1,35 +1,32 @@
-"""gradient_norm: what a loss sends into (frozen) weights, the measure behind lesson 02's claim."""
+"""base_gradient_norms: what a head's loss sends into a (frozen) base, the measure behind lesson 02."""
 from __future__ import annotations
 
 import numpy as np
 
 import keras
-from tlutils.gradients import gradient_norm
+from tlutils.gradients import base_gradient_norms
 
 
-def _base_and_head() -> tuple[keras.Model, keras.Model]:
-    keras.utils.set_random_seed(0)
-    base = keras.Sequential([keras.Input((6,)), keras.layers.Dense(8, activation="relu")])
-    head = keras.Sequential([keras.Input((8,)), keras.layers.Dense(3, activation="softmax")])
-    return base, head
+def _identity_dense(activation=None) -> keras.Sequential:
+    return keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, use_bias=False, activation=activation,
+                                                                   kernel_initializer="identity")])
 
 
-def test_a_frozen_base_still_reports_the_gradient_that_would_reach_it():
-    base, head = _base_and_head()
+def test_the_norm_is_the_hand_computed_one_and_a_frozen_base_still_reports_it():
+    """Identity base and head: logits = x, so dL/dW_base = outer(x, p - onehot(y))."""
+    x, y = np.array([[2.0, 0.0]]), np.array([1])
+    p = np.exp([2.0, 0.0]) / np.exp([2.0, 0.0]).sum()
+    expected = np.linalg.norm(np.outer(x[0], p - [0.0, 1.0]))
+    base = _identity_dense()
+    assert np.isclose(base_gradient_norms(base, {"h": _identity_dense("softmax")}, x, y)["h"], expected, rtol=1e-5)
     base.trainable = False
-    x = np.random.default_rng(0).normal(size=(16, 6))
-    y = np.arange(16) % 3
-    assert gradient_norm(keras.Sequential([base, head]), base.weights, x, y) > 0
+    assert np.isclose(base_gradient_norms(base, {"h": _identity_dense("softmax")}, x, y)["h"], expected, rtol=1e-5)
+    assert base.trainable is False  # the flag is restored
 
 
-
-def test_the_norm_is_the_hand_computed_one_for_a_linear_softmax():
-    """Zero weights: p = 1/2 for both classes, so dL/dlogits = p - onehot(y) = (-1/2, 1/2)."""
-    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation="softmax",
-                                                                   kernel_initializer="zeros")])
-    x = np.array([[1.0, 2.0, 2.0], [1.0, 2.0, 2.0]])
-    y = np.array([0, 0])
-    kernel, bias = model.weights
-    expected_kernel = np.sqrt(2 * (0.5 * 3) ** 2)  # |x| = 3: each class column gets 0.5 * x
-    assert np.isclose(gradient_norm(model, [kernel], x, y), expected_kernel, rtol=1e-5)
-    assert np.isclose(gradient_norm(model, [kernel, bias], x, y), np.sqrt(expected_kernel ** 2 + 0.5), rtol=1e-5)
+def test_each_head_gets_its_own_norm_from_one_pass_of_the_base():
+    x, y = np.array([[2.0, 0.0]]), np.array([1])
+    zero_head = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, activation="softmax",
+                                                                        kernel_initializer="zeros")])
+    norms = base_gradient_norms(_identity_dense(), {"identity": _identity_dense("softmax"), "zeros": zero_head}, x, y)
+    assert norms["zeros"] == 0.0 < norms["identity"]  # a zero head passes nothing back
