@@ -1,8 +1,9 @@
 """The course in a real browser: `make lab` serves a lesson, Chromium runs it through the UI.
 
 The lesson is the opening of lesson 03 (its title and its setup cell, which imports TensorFlow,
-transformers and tlutils) plus a quiz cell, copied into a temporary folder so that the run and
-its screenshot touch nothing in notebooks/. The lessons' own cells are nbval's job; this test
+transformers and tlutils) plus its own closing quiz cell (a ``tlutils.quiz``), copied into a
+temporary folder so that the run and its screenshot touch nothing in notebooks/. The quiz is
+answered through the widgets' own labels, read from the same cell. The lessons' own cells are nbval's job; this test
 checks what only a browser shows: JupyterLab's UI runs them, widgets work, no news pop-up.
 """
 from __future__ import annotations
@@ -23,43 +24,41 @@ from test_lab import TOKEN, _free_port, _get
 
 LESSON = ROOT / "notebooks" / "03_bert_tokenization_and_embeddings.ipynb"
 LESSON_CELLS = 2  # the title and the setup cell
-# A minimal ipywidgets quiz. TODO once tlutils.quiz lands: use the lesson's own closing quiz cell
-# instead of this one, and its widgets' labels in answer_quiz().
-QUIZ_CELL = '''\
-import ipywidgets as widgets
-from IPython.display import display
-
-choice = widgets.RadioButtons(options=["(2, 8)", "(2, 128)"], value=None,
-                              description="Shape of input_ids with padding=True?")
-check = widgets.Button(description="Check")
-feedback = widgets.Output()
-
-
-def on_check(_):
-    feedback.clear_output()
-    with feedback:
-        print("Correct: padding=True pads to the longest text in the batch." if choice.value == "(2, 8)"
-              else "Not quite: padding=True pads to the longest text, not to max_length.")
-
-
-check.on_click(on_check)
-display(widgets.VBox([choice, check, feedback]))'''
+QUIZ_TAG = "quiz"  # the lesson's closing tlutils.quiz cell
 NEWS = re.compile(r"Jupyter news|newer version|update", re.IGNORECASE)
 TIMEOUT_MS = 45_000
 RUN_TIMEOUT_MS = 150_000  # about 15 s on a quiet machine; the setup cell imports TensorFlow
 
 
-def _lesson_copy(folder: Path) -> Path:
-    """The opening cells of lesson 03 with no stored outputs, followed by the quiz cell."""
+def _quiz_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The lesson's closing quiz cell (tagged ``quiz``)."""
+    cells = [c for c in nb.cells if QUIZ_TAG in c.metadata.get("tags", [])]
+    assert len(cells) == 1, f"{LESSON.name} should have one cell tagged {QUIZ_TAG!r}, not {len(cells)}"
+    return cells[0]
+
+
+def _quiz_questions(source: str, monkeypatch) -> list:
+    """The questions the quiz cell asks, read by running its code with ``show`` only collecting."""
+    import tlutils.quiz
+
+    monkeypatch.setattr(tlutils.quiz, "show", tlutils.quiz.Quiz)
+    namespace: dict = {}
+    exec(compile(source, "quiz cell", "exec"), namespace)  # the course's own cell, not user input
+    return namespace["quiz"].questions
+
+
+def _lesson_copy(folder: Path) -> tuple[Path, str]:
+    """The opening cells of lesson 03 with no stored outputs, then its quiz cell; and that cell's code."""
     nb = nbformat.read(LESSON, as_version=4)
+    quiz = _quiz_cell(nb)
     nb.cells = nb.cells[:LESSON_CELLS] + [nbformat.v4.new_markdown_cell("## Quiz"),
-                                          nbformat.v4.new_code_cell(QUIZ_CELL)]
+                                          nbformat.v4.new_code_cell(quiz.source)]
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     path = folder / "lesson.ipynb"
     nbformat.write(nb, path)
-    return path
+    return path, quiz.source
 
 
 def _isolated_jupyter_env(home: Path) -> dict[str, str]:
@@ -116,20 +115,51 @@ def _wait_for_idle_kernel(page) -> None:
     page.locator(".jp-StatusBar-TextItem", has_text=re.compile(r"\| Idle$")).wait_for()
 
 
-def _answer_quiz(page) -> tuple[str, str]:
-    """Answer wrongly, then rightly; the feedback shown after each answer."""
-    feedback = page.locator(".jp-OutputArea-output .widget-output")
-    answers = []
-    for option in ("(2, 128)", "(2, 8)"):
-        page.locator(".widget-radio-box label", has_text=option).click()
-        page.locator("button.jupyter-button", has_text="Check").click()
-        expected = "Not quite" if option == "(2, 128)" else "Correct"
-        feedback.filter(has_text=expected).wait_for(timeout=10_000)
-        answers.append(feedback.inner_text().strip())
-    return answers[0], answers[1]
+def _feedback_after(page, index: int, act) -> str:
+    """Do ``act`` on question ``index`` and return the feedback line it shows."""
+    feedback = page.locator(f".tl-quiz-feedback-{index}")
+    before = feedback.inner_text().strip()
+    act()
+    page.wait_for_function(
+        """([selector, before]) => {
+            const text = document.querySelector(selector).textContent.trim();
+            return text !== '' && text !== before;
+        }""", arg=[f".tl-quiz-feedback-{index}", before], timeout=10_000)
+    return feedback.inner_text().strip()
 
 
-def _check_lesson_in_browser(page, port: int, name: str) -> None:
+def _answer_quiz(page, questions: list) -> list[tuple[str, str]]:
+    """Answer the first multiple-choice and the first numeric question wrongly, then rightly,
+    through the widgets; return (question, wrong feedback, right feedback) for each."""
+    from tlutils.quiz import Choice, Number
+
+    answered = []
+    choice = next(i for i, q in enumerate(questions) if isinstance(q, Choice))
+    question = questions[choice]
+    wrong = next(o for i, o in enumerate(question.options) if i != question.answer)
+
+    def pick(option: str):
+        exact = re.compile(rf"^\s*{re.escape(option)}\s*$")
+        return lambda: page.locator(f".tl-quiz-input-{choice} label").filter(has_text=exact).click()
+
+    answered.append((question, _feedback_after(page, choice, pick(wrong)),
+                     _feedback_after(page, choice, pick(question.solution))))
+    number = next(i for i, q in enumerate(questions) if isinstance(q, Number))
+    question = questions[number]
+
+    def type_and_check(value: str):
+        def act():
+            page.locator(f".tl-quiz-input-{number} input").fill(value)
+            page.locator(".tl-quiz-item", has=page.locator(f".tl-quiz-input-{number}")) \
+                .locator("button.tl-quiz-check").click()
+        return act
+
+    answered.append((question, _feedback_after(page, number, type_and_check(f"{question.answer + 1:g}")),
+                     _feedback_after(page, number, type_and_check(f"{question.answer:,g}"))))
+    return answered
+
+
+def _check_lesson_in_browser(page, port: int, name: str, questions: list) -> None:
     """Open the lesson, run every cell, look for errors, answer the quiz and save the notebook."""
     started = time.monotonic()
     page.goto(f"http://127.0.0.1:{port}/lab/tree/{name}?token={TOKEN}")
@@ -139,18 +169,20 @@ def _check_lesson_in_browser(page, port: int, name: str) -> None:
     print(f"cells finished after {time.monotonic() - started:.1f} s")
     outputs = page.locator(".jp-Notebook .jp-OutputArea-output").all_inner_texts()
     assert not [o for o in outputs if "Traceback" in o], "a cell shows an error"
-    wrong, right = _answer_quiz(page)
-    assert wrong.startswith("Not quite") and right.startswith("Correct")
+    for question, wrong, right in _answer_quiz(page, questions):
+        assert wrong.startswith("✗ Not quite") and question.why in wrong, wrong
+        assert right == f"✓ Correct. {question.why}", right
     toasts = page.locator(".Toastify__toast").all_inner_texts()
     assert not [t for t in toasts if NEWS.search(t)], f"a news notification showed: {toasts}"
     page.keyboard.press("Control+s")
     page.wait_for_function("() => !document.querySelector('.jp-mod-dirty')", timeout=10_000)
 
 
-def test_a_lesson_runs_in_chromium_through_jupyterlab(chromium, tmp_path):
+def test_a_lesson_runs_in_chromium_through_jupyterlab(chromium, tmp_path, monkeypatch):
     notebook_dir = tmp_path / "notebooks"
     notebook_dir.mkdir()
-    notebook = _lesson_copy(notebook_dir)
+    notebook, quiz_source = _lesson_copy(notebook_dir)
+    questions = _quiz_questions(quiz_source, monkeypatch)
     port = _free_port()
     server = _start_lab(notebook_dir, tmp_path / "jupyter", port)
     try:
@@ -161,7 +193,7 @@ def test_a_lesson_runs_in_chromium_through_jupyterlab(chromium, tmp_path):
             page = browser.new_page(viewport={"width": 1280, "height": 1000})
             page.set_default_timeout(TIMEOUT_MS)
             try:
-                _check_lesson_in_browser(page, port, notebook.name)
+                _check_lesson_in_browser(page, port, notebook.name, questions)
             finally:
                 page.screenshot(path=tmp_path / "lesson.png")
                 browser.close()

@@ -19,11 +19,11 @@ from .environment import current, setup
 from .params import ParamCounts, count_params
 
 __all__ = ["PROFILES", "Config", "DownloadError", "ParamCounts", "count_params", "current",
-           "setup", "adapters", "checks", "data", "exercises", "features", "lite0", "models", "plots",
-           "quiz", "text", "widgets"]
+           "setup", "adapters", "checks", "data", "exercises", "features", "gradients", "layers", "lite0",
+           "models", "plots", "quiz", "text", "widgets"]
 
-_SUBMODULES = {"adapters", "checks", "data", "exercises", "features", "lite0", "models", "plots",
-               "quiz", "text", "widgets"}
+_SUBMODULES = {"adapters", "checks", "data", "exercises", "features", "gradients", "layers", "lite0",
+               "models", "plots", "quiz", "text", "widgets"}
 
 
 def __getattr__(name: str) -> Any:

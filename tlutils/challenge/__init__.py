@@ -22,16 +22,16 @@ from typing import Any
 from .sizes import APPROACHES, SIZES, ChallengeSizes, estimate_t4_minutes
 
 __all__ = ["APPROACHES", "SIZES", "ChallengeSizes", "default_out_dir", "estimate_t4_minutes",
-           "markdown_table", "run"]
+           "markdown_table", "run", "run_folder"]
 
 # Imported on first use: they import TensorFlow, which `python -m tlutils.challenge --help`
 # must not wait for (nor print its log lines).
-_LAZY = {"run": "runner", "default_out_dir": "runner", "RUNNERS": "approaches",
+_LAZY = {"run": "runner", "default_out_dir": "runner", "run_folder": "runner", "RUNNERS": "approaches",
          "markdown_table": "report"}
 
 
 def __getattr__(name: str) -> Any:
-    """``run``, ``default_out_dir``, ``markdown_table`` and the submodules, on first use."""
+    """``run``, ``default_out_dir``, ``run_folder``, ``markdown_table`` and the submodules, on first use."""
     if name in _LAZY:
         return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
     if name in {"approaches", "pipeline", "report", "runner", "sizes"}:

@@ -10,7 +10,7 @@ import keras
 
 from ..config import Config
 from ..distribute import describe, pick_strategy
-from ..environment import check_folder, current
+from ..environment import check_folder, current, in_colab
 from ..errors import InputError
 from ..files import read_json, write_json
 from .approaches import APPROACHES, RUNNERS, Context
@@ -19,6 +19,7 @@ from .report import write_report
 from .sizes import SIZES, ChallengeSizes
 
 OTHER_FOLDER = "choose another output folder with --out (out_dir= in Python)"
+DRIVE_ROOT = Path("/content/drive")  # where Colab mounts the learner's Google Drive
 
 
 def _check_same_run(out_dir: Path, header: dict[str, Any]) -> None:
@@ -55,6 +56,30 @@ def default_out_dir(cfg: Config | None = None) -> Path:
     """Where a profile's results go by default: ``<cache>/results/flowers102-<profile>``."""
     cfg = cfg or current()
     return cfg.cache_dir / "results" / f"flowers102-{cfg.profile}"
+
+
+def run_folder(cfg: Config | None = None, on_drive: bool = False, drive_root: Path = DRIVE_ROOT) -> Path:
+    """Lesson 06's results folder: :func:`default_out_dir`, or, on Colab and only when asked
+    (``on_drive=True``), a folder in the learner's Google Drive, mounted here (Colab asks for
+    permission), so that the run and its cached features outlive a disconnected session.
+
+    Outside Colab ``on_drive`` is ignored with one sentence: there is no Drive to mount.
+
+    Example:
+        >>> from ..config import PROFILES
+        >>> run_folder(PROFILES["offline"]).name
+        'flowers102-offline'
+    """
+    cfg = cfg or current()
+    if not on_drive:
+        return default_out_dir(cfg)
+    if not in_colab():
+        print(f"Google Drive is offered on Colab only; the run stays in {default_out_dir(cfg)}.")
+        return default_out_dir(cfg)
+    from google.colab import drive  # pragma: no cover - Colab only (the tests fake it)
+
+    drive.mount(str(drive_root))
+    return drive_root / "MyDrive" / "tlutils" / "results" / f"flowers102-{cfg.profile}"
 
 
 def run(approaches: Sequence[str] = APPROACHES, out_dir: str | Path | None = None,
