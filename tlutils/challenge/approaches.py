@@ -106,9 +106,11 @@ def on_base(base: keras.Model, head: keras.Sequential, image_size: int) -> keras
     return keras.Model(inputs, head(keras.layers.GlobalAveragePooling2D()(base(inputs))))
 
 
-def compile_model(model: keras.Model, learning_rate: float, jit_compile: bool) -> None:
+def compile_model(model: keras.Model, learning_rate: float, jit_compile: bool,
+                  run_eagerly: bool = False) -> None:
+    """Adam, sparse categorical cross-entropy and accuracy; XLA or eager execution on request."""
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"], jit_compile=jit_compile)
+                  metrics=["accuracy"], jit_compile=jit_compile and not run_eagerly, run_eagerly=run_eagerly)
 
 
 def scores(probabilities: np.ndarray, labels: np.ndarray) -> dict[str, float]:
@@ -132,7 +134,7 @@ def train_head(ctx: Context, folder: Path, clock: Clock) -> tuple[keras.Sequenti
     arrays = cached_features(make_extractor, ctx.data, ctx.sizes, ctx.out_dir / "features", ctx.seed, clock.tick)
     with ctx.strategy.scope():
         head = classifier_head(ctx.data.num_classes)
-        compile_model(head, 1e-3, ctx.jit_compile)
+        compile_model(head, 1e-3, ctx.jit_compile, ctx.sizes.run_eagerly)
     saved = folder / "head.weights.h5"
     if saved.exists():
         head.load_weights(saved)
@@ -182,7 +184,7 @@ def fine_tuning(ctx: Context) -> dict[str, Any]:
         head.load_weights(reused)
         model = on_base(base, head, ctx.sizes.image_size)
         unfreeze_top(base, UNFROZEN_LAYERS, keep_batchnorm_frozen=True)
-        compile_model(model, 1e-5, ctx.jit_compile)
+        compile_model(model, 1e-5, ctx.jit_compile, ctx.sizes.run_eagerly)
     _fit_images(ctx, model, folder, "fine_tune", ctx.sizes.fine_tune_epochs, clock)
     counts = count_params(model)
     return {**_test_scores(ctx, model), "seconds": clock.seconds, "epochs": ctx.sizes.fine_tune_epochs,
@@ -197,7 +199,7 @@ def scratch(ctx: Context) -> dict[str, Any]:
     with ctx.strategy.scope():
         model = on_base(resnet50(None, ctx.sizes.image_size), classifier_head(ctx.data.num_classes),
                         ctx.sizes.image_size)
-        compile_model(model, 1e-3, ctx.jit_compile)
+        compile_model(model, 1e-3, ctx.jit_compile, ctx.sizes.run_eagerly)
     _fit_images(ctx, model, folder, "scratch", ctx.sizes.scratch_epochs, clock)
     counts = count_params(model)
     return {**_test_scores(ctx, model), "seconds": clock.seconds, "epochs": ctx.sizes.scratch_epochs,

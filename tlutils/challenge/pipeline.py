@@ -81,6 +81,7 @@ def cached_features(make_extractor: Callable[[], keras.Model], data: ImageData, 
         if not path.exists():
             print(f"  computing features: {name}", flush=True)
             extractor = extractor or make_extractor()
+            extractor.run_eagerly = sizes.run_eagerly
             # Inference keeps no activations for a backward pass, so it affords larger batches.
             batches = image_batches(ds, dataclasses.replace(sizes, batch_size=2 * sizes.batch_size), augment_seed)
             x = extractor.predict(batches.map(lambda i, l: i), verbose=0)

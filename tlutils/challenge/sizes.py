@@ -23,6 +23,9 @@ class ChallengeSizes:
     head_epochs: int  # feature extraction: epochs of the head on cached features
     fine_tune_epochs: int  # fine-tuning: epochs with the top 20 layers unfrozen
     scratch_epochs: int  # training from scratch
+    # Run training, evaluation and prediction eagerly instead of building tf.function graphs: only
+    # for the offline dry run, whose three steps per epoch cost less than tracing ResNet50's graphs.
+    run_eagerly: bool = False
 
 
 SIZES = {
@@ -31,9 +34,10 @@ SIZES = {
     "quick": ChallengeSizes(224, 32, None, None, views=3, head_epochs=20, fine_tune_epochs=15,
                             scratch_epochs=100),
     # offline: a dry run on mock images; three fine-tuning epochs (under a second each) so that
-    # tests/test_challenge.py can interrupt it between epochs and resume it.
+    # tests/test_challenge.py can interrupt it between epochs and resume it. Eager, since building
+    # the graphs took most of its time.
     "offline": ChallengeSizes(32, 8, 24, 12, views=2, head_epochs=2, fine_tune_epochs=3,
-                              scratch_epochs=1),
+                              scratch_epochs=1, run_eagerly=True),
 }
 
 
