@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 
 from tlutils import PROFILES, count_params
-from tlutils.adapters import add_lora
+from tlutils.adapters import add_lora, remove_lora
 from tlutils.text import load_bert
 
 
@@ -33,6 +33,15 @@ def test_lora_starts_as_the_pretrained_function_and_trains_only_adapters(cfg):
     unchanged = [np.array_equal(v, w.numpy()) for w in model.bert.weights
                  for name, v in [(w.name, frozen_before.get(w.name))] if v is not None]
     assert unchanged and all(unchanged), "a pretrained encoder weight moved"
+
+    # The adapters moved the encoder's outputs; removing them gives the pretrained ones back exactly.
+    hidden = model.bert(batch).last_hidden_state.numpy()
+    assert remove_lora(model) == config.num_hidden_layers * 2
+    restored = model.bert(batch).last_hidden_state.numpy()
+    assert not np.allclose(hidden, restored, atol=1e-4), "the adapters did not train"
+    _, pretrained = load_bert(cfg=cfg)
+    np.testing.assert_array_equal(restored, pretrained.bert(batch).last_hidden_state.numpy())
+    assert remove_lora(model) == 0
 
 
 def tf_keras_adam():

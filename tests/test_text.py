@@ -242,3 +242,14 @@ def test_a_saved_classifier_reloads_with_the_same_answers_and_its_training_recor
     assert text.load_classifier(folder, expected={"learning_rate": 2e-3}) is None  # another recipe
     with pytest.raises(InputError, match="The text is empty"):
         text.classify_sentence(tokenizer, model, "  ", 16)
+
+
+def test_dynamic_padding_keeps_the_answers_of_fixed_padding(offline_cfg, tokenizer):
+    """Batches padded to their own longest text are narrower than max_length, and the classifier
+    (attention masks ignore padding) predicts the same classes as on fully padded inputs."""
+    _, model = text.load_bert(task="classification", num_labels=2, cfg=offline_cfg)
+    encoded = text.encode_texts(tokenizer, SEED_TEXTS, 32)
+    widths = {int(batch["input_ids"].shape[1]) for batch in text.padded_batches(encoded, batch_size=2)}
+    assert max(widths) < 32
+    fixed = model(encoded, training=False).logits.numpy().argmax(axis=1)
+    np.testing.assert_array_equal(text.predict_labels(model, encoded), fixed)

@@ -74,3 +74,31 @@ def add_lora(model: Any, rank: int = 8, alpha: float = 16.0, targets: tuple[str,
             adapters.append(adapter)
     model(model.dummy_inputs)  # build the adapters
     return sum(int(tf.size(w)) for a in adapters for w in a.trainable_weights)
+
+
+def remove_lora(model: Any) -> int:
+    """Take every LoRA adapter out of ``model.bert`` again; return how many were removed.
+
+    The wrapped projections never changed (LoRA trains only ``A``, ``B`` and the head), so the
+    encoder is then exactly the pretrained one again: lesson 05 checks it weight by weight.
+    The encoder's weights stay frozen; the adapters themselves are discarded.
+
+    Example:
+        >>> from tlutils import PROFILES
+        >>> from tlutils.text import load_bert
+        >>> import contextlib, io
+        >>> with contextlib.redirect_stdout(io.StringIO()):
+        ...     _, model = load_bert(task="classification", num_labels=2, cfg=PROFILES["offline"])
+        >>> _ = add_lora(model, rank=4)
+        >>> remove_lora(model)  # 6 layers x (query, value)
+        12
+    """
+    removed = 0
+    for layer in model.bert.encoder.layer:
+        attention = layer.attention.self_attention
+        for name in ("query", "key", "value"):
+            adapter = getattr(attention, name)
+            if isinstance(adapter, LoRADense):
+                setattr(attention, name, adapter.dense)
+                removed += 1
+    return removed

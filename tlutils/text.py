@@ -360,26 +360,71 @@ def encode_texts(tokenizer: Any, texts: Sequence[str] | np.ndarray, max_length: 
                           return_tensors="np"))
 
 
+def padded_batches(encoded: dict[str, np.ndarray], labels: np.ndarray | None = None, batch_size: int = 16,
+                   seed: int | None = None) -> Any:
+    """Batches padded only as far as their own longest text (dynamic padding), as a ``tf.data``
+    pipeline: the one written out in lesson 04.
+
+    ``encoded`` holds token ids and masks padded to one length (:func:`encode_texts`); each text
+    is cut back to its own length (the sum of its attention mask), then ``padded_batch`` pads
+    each batch with zeros to its longest text. ``seed`` shuffles (for training), anew each epoch.
+
+    Example:
+        >>> encoded = {"input_ids": np.array([[101, 7, 102, 0], [101, 102, 0, 0]]),
+        ...            "attention_mask": np.array([[1, 1, 1, 0], [1, 1, 0, 0]])}
+        >>> [tuple(batch["input_ids"].shape) for batch in padded_batches(encoded, batch_size=1)]
+        [(1, 3), (1, 2)]
+    """
+    import tensorflow as tf
+
+    inputs = {name: np.asarray(values) for name, values in encoded.items()}
+    ds = tf.data.Dataset.from_tensor_slices(inputs if labels is None else (inputs, np.asarray(labels)))
+    if seed is not None:
+        ds = ds.shuffle(len(inputs["input_ids"]), seed=seed)
+
+    def trim(text, *label):
+        length = tf.reduce_sum(text["attention_mask"])
+        text = {name: values[:length] for name, values in text.items()}
+        return (text, *label) if label else text
+
+    return ds.map(trim).padded_batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+def fine_tuning_recipe(cfg: Config | None = None, learning_rate: float = 5e-5, epochs: int | None = None,
+                       batch_size: int = 16) -> dict[str, Any]:
+    """How lesson 04 fine-tunes its classifier: the record saved beside it, which lesson 05 asks
+    for before it reuses that classifier (any difference, and lesson 05 trains its own).
+
+    Example:
+        >>> fine_tuning_recipe(PROFILES["offline"])["epochs"]
+        3
+    """
+    cfg = cfg or current()
+    return {"profile": cfg.profile, "max_length": cfg.max_length, "padding": "per batch",
+            "learning_rate": learning_rate, "epochs": epochs or cfg.text_epochs, "batch_size": batch_size,
+            "seed": cfg.seed}
+
+
 def fit_classifier(model: Any, train: tuple[dict, np.ndarray], learning_rate: float, epochs: int,
                    validation: tuple[dict, np.ndarray] | None = None, batch_size: int = 16,
                    seed: int = 42, warmup: float = 0.1, verbose: int = 2) -> Any:
-    """Train a Transformers TF classifier with AdamW, linear warm-up and linear decay.
+    """Train a Transformers TF classifier with AdamW, linear warm-up and linear decay, on batches
+    padded per batch (:func:`padded_batches`).
 
     The recipe written out in lesson 04; ``train`` and ``validation`` are ``(encoded, labels)``.
     Without ``validation`` no epoch ends with a validation pass (lesson 05 compares strategies
     on the test set after training, and skipping it saves a second graph per model).
     Returns the Keras history.
     """
-    import tensorflow as tf
     from transformers import create_optimizer
 
-    train_ds = (tf.data.Dataset.from_tensor_slices(train).shuffle(len(train[1]), seed=seed)
-                .batch(batch_size))
+    train_ds = padded_batches(*train, batch_size=batch_size, seed=seed)
     steps = epochs * len(train_ds)
     optimizer, _ = create_optimizer(init_lr=learning_rate, num_train_steps=steps,
                                     num_warmup_steps=int(steps * warmup))
     model.compile(optimizer=optimizer, metrics=["accuracy"])
-    return model.fit(train_ds, validation_data=validation, epochs=epochs, verbose=verbose)
+    validation_ds = padded_batches(*validation, batch_size=64) if validation else None
+    return model.fit(train_ds, validation_data=validation_ds, epochs=epochs, verbose=verbose)
 
 
 def predict_labels(model: Any, encoded: dict[str, np.ndarray]) -> np.ndarray:
@@ -391,7 +436,10 @@ def predict_labels(model: Any, encoded: dict[str, np.ndarray]) -> np.ndarray:
     if getattr(first, "logits", None) is None:  # checked on one text, before predicting them all
         raise InputError(f"{type(model).__name__} returns hidden states, not class scores: predict with "
                          "a classifier, load_bert(..., task='classification', num_labels=2), after fitting it.")
-    return model.predict(encoded, batch_size=64, verbose=0).logits.argmax(axis=1)
+    # Called batch by batch: model.predict would first build a graph, which costs more than it
+    # saves on a few hundred texts.
+    return np.concatenate([model(batch, training=False).logits.numpy()
+                           for batch in padded_batches(encoded, batch_size=64)]).argmax(axis=1)
 
 
 def classifier_dir(cfg: Config | None = None) -> Path:
