@@ -92,6 +92,18 @@ def pytest_xdist_make_scheduler(config, log):
     return GroupScheduling(config, log)
 
 
+@pytest.fixture(autouse=True)
+def restore_course_setup():
+    """Leave the process's course set-up (``tlutils.current()``) as the test found it: a test
+    that calls ``tlutils.setup("full")`` must not turn the next test on its worker into a
+    full-profile one (the capstone's browser test then tried to download bert-base-uncased)."""
+    from tlutils import environment
+
+    saved = environment._current
+    yield
+    environment._current = saved
+
+
 def _host(address) -> str | None:
     return address[0] if isinstance(address, tuple) else None
 

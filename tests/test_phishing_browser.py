@@ -25,6 +25,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import sync_playwright
 
+import tlutils
 from conftest import ROOT
 from tlutils.phishing.demo import demo_email_list
 from tlutils.phishing.loadtest import load_test, sample_payloads
@@ -39,7 +40,7 @@ TIMEOUT_MS = 60_000  # the first e-mail warms TensorFlow up on the server
 @pytest.fixture(scope="module")
 def bundle():
     """The real detector bundle of the offline profile (trained once per course cache)."""
-    return train_detector()
+    return train_detector(tlutils.setup("offline", verbose=False))
 
 
 def expected_answer(url: str, email) -> dict:
