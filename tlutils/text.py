@@ -427,19 +427,26 @@ def fit_classifier(model: Any, train: tuple[dict, np.ndarray], learning_rate: fl
     return model.fit(train_ds, validation_data=validation_ds, epochs=epochs, verbose=verbose)
 
 
-def predict_labels(model: Any, encoded: dict[str, np.ndarray]) -> np.ndarray:
-    """The predicted class of every text of a Transformers TF classifier.
+def predict_logits(model: Any, encoded: dict[str, np.ndarray]) -> np.ndarray:
+    """The class scores (logits) of every text of a Transformers TF classifier, one row per text.
 
     A bare encoder (``load_bert(task=None)``) has no class scores: that is said in one sentence.
     """
-    first = model({name: values[:1] for name, values in encoded.items()}, training=False)
-    if getattr(first, "logits", None) is None:  # checked on one text, before predicting them all
-        raise InputError(f"{type(model).__name__} returns hidden states, not class scores: predict with "
-                         "a classifier, load_bert(..., task='classification', num_labels=2), after fitting it.")
     # Called batch by batch: model.predict would first build a graph, which costs more than it
-    # saves on a few hundred texts.
-    return np.concatenate([model(batch, training=False).logits.numpy()
-                           for batch in padded_batches(encoded, batch_size=64)]).argmax(axis=1)
+    # saves on a few hundred texts (and the server scores one e-mail at a time).
+    rows = []
+    for batch in padded_batches(encoded, batch_size=64):
+        output = model(batch, training=False)
+        if getattr(output, "logits", None) is None:  # found on the first batch, before the others
+            raise InputError(f"{type(model).__name__} returns hidden states, not class scores: predict with "
+                             "a classifier, load_bert(..., task='classification', num_labels=2), after fitting it.")
+        rows.append(output.logits.numpy())
+    return np.concatenate(rows)
+
+
+def predict_labels(model: Any, encoded: dict[str, np.ndarray]) -> np.ndarray:
+    """The predicted class of every text of a Transformers TF classifier (see :func:`predict_logits`)."""
+    return predict_logits(model, encoded).argmax(axis=1)
 
 
 def classifier_dir(cfg: Config | None = None) -> Path:

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..config import Config
-from ..text import encode_texts, fit_classifier, load_bert
+from ..text import encode_texts, fit_classifier, load_bert, predict_logits
 
 # Every text of the shipped set fits in 112 tokens (the longest has 106 with [CLS] and [SEP]).
 MAX_LENGTH = 112
@@ -39,13 +39,9 @@ def train_text_model(texts: Sequence[str], labels: Sequence[int], cfg: Config, *
 
 
 def text_probabilities(tokenizer: Any, model: Any, texts: Sequence[str],
-                       max_length: int = MAX_LENGTH, batch_size: int = 64) -> np.ndarray:
+                       max_length: int = MAX_LENGTH) -> np.ndarray:
     """The phishing probability of each text (softmax of the classifier's two logits)."""
-    encoded = encode_texts(tokenizer, list(texts), max_length)
-    if len(texts) <= batch_size:  # one call: no predict() graph to build for a single e-mail
-        logits = np.asarray(model(encoded, training=False).logits)
-    else:
-        logits = model.predict(encoded, batch_size=batch_size, verbose=0).logits
+    logits = predict_logits(model, encode_texts(tokenizer, list(texts), max_length))
     logits = logits - logits.max(axis=1, keepdims=True)
     probabilities = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
     return probabilities[:, 1].astype("float64")
