@@ -2,6 +2,7 @@
 
     TLUTILS_PROFILE=offline python benchmarks/text_margins.py 04   # fine-tuning vs scratch, 3 epochs each
     TLUTILS_PROFILE=offline python benchmarks/text_margins.py 05   # 2e-3 for 1 epoch (lesson 05's mistake 1)
+    TLUTILS_PROFILE=offline python benchmarks/text_margins.py 05-lesson 2   # lesson 05's procedure, 2 epochs
 
 Per seed (42, 1, 2): validation and test accuracy, encoder drift, seconds and seconds per
 epoch. Lesson 04's check "pretrained + fine-tuned beats random weights by 0.10" and lesson
@@ -53,6 +54,15 @@ for seed in (42, 1, 2):
     if what == "04":
         r = {"fine": run(seed, True, 5e-5, 3), "scratch3": run(seed, False, 3e-4, 3)}
         r["margin"] = r["fine"]["test"] - r["scratch3"]["test"]
-    else:
+    elif what == "05":
         r = {"lr2e-3_1ep": run(seed, True, 2e-3, 1, validation=False)}
+    else:  # "05-lesson N": lesson 05's own procedure (fit_classifier, padding per batch), N epochs at 2e-3
+        epochs = int(sys.argv[2])
+        keras.utils.set_random_seed(seed)
+        _, m = T.load_bert("bert-base-uncased", task="classification", num_labels=2)
+        start = time.perf_counter()
+        T.fit_classifier(m, (enc["train"], lab["train"]), 2e-3, epochs, seed=seed, verbose=0)
+        r = {f"lr2e-3_{epochs}ep": {"test": float(np.mean(T.predict_labels(m, enc["test"]) == lab["test"])),
+                                    "drift": 1 - float(np.mean(np.sum(vectors(m.bert) * ref, axis=1))),
+                                    "seconds": round(time.perf_counter() - start, 1)}}
     print(what, seed, json.dumps(r), flush=True)
