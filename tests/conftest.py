@@ -94,14 +94,26 @@ def pytest_xdist_make_scheduler(config, log):
 
 @pytest.fixture(autouse=True)
 def restore_course_setup():
-    """Leave the process's course set-up (``tlutils.current()``) as the test found it: a test
-    that calls ``tlutils.setup("full")`` must not turn the next test on its worker into a
-    full-profile one (the capstone's browser test then tried to download bert-base-uncased)."""
+    """Leave the process's course set-up as the test found it: ``tlutils.current()``, the hub
+    switches that an offline ``setup()`` sets (HF_HUB_OFFLINE, TRANSFORMERS_OFFLINE) and its record
+    of their earlier values. A test that calls ``tlutils.setup("full")`` must not turn the next
+    test on its worker into a full-profile one (the capstone's browser test then tried to download
+    bert-base-uncased), nor leave a record that no longer matches os.environ (a later
+    ``setup("quick")`` then put back HF_HUB_OFFLINE=1: test_config failed after test_downloads
+    and the detector tests on one worker)."""
     from tlutils import environment
 
-    saved = environment._current
+    saved = environment._current, dict(environment._saved_switches)
+    switches = {name: os.environ.get(name) for name in environment.HUB_OFFLINE_SWITCHES}
     yield
-    environment._current = saved
+    environment._current = saved[0]
+    environment._saved_switches.clear()
+    environment._saved_switches.update(saved[1])
+    for name, value in switches.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def _host(address) -> str | None:

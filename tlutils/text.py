@@ -145,8 +145,9 @@ def skip_autograph(model: Any) -> Any:
     Keras converts a model's Python code with AutoGraph each time it builds a training or
     prediction graph. The Transformers TF models branch only on Python values, so the conversion
     changes nothing but costs time: with it off, a MiniLM classifier's first ``fit`` takes about
-    5 s less on 2 cores, with identical logits after training (``benchmarks/text_graph_time.py``). Code that needed the conversion would raise an error in
-    graph mode, not compute something else.
+    5 s less on 2 cores, with identical logits after training (``benchmarks/text_graph_time.py``).
+    Code that needed the conversion would raise an error in graph mode, not compute something
+    else.
     """
     import tensorflow as tf
 
