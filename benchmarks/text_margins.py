@@ -35,11 +35,9 @@ def run(seed, pretrained, lr, epochs, validation=True):
     cb = EpochTimes(); cb.times = []
     start = time.perf_counter()
     import tensorflow as tf
-    from transformers import create_optimizer
     ds = tf.data.Dataset.from_tensor_slices((enc["train"], lab["train"])).shuffle(len(lab["train"]), seed=seed).batch(16)
     steps = epochs * len(ds)
-    opt, _ = create_optimizer(init_lr=lr, num_train_steps=steps, num_warmup_steps=steps // 10)
-    m.compile(optimizer=opt, metrics=["accuracy"])
+    T.compile_once(m, T.warmup_adam(lr, steps, steps // 10))  # lessons 04 and 05's optimizer
     m.fit(ds, validation_data=(enc["validation"], lab["validation"]) if validation else None, epochs=epochs, verbose=0, callbacks=[cb])
     secs = time.perf_counter() - start
     out = {}

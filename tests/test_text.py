@@ -253,3 +253,40 @@ def test_dynamic_padding_keeps_the_answers_of_fixed_padding(offline_cfg, tokeniz
     assert max(widths) < 32
     fixed = model(encoded, training=False).logits.numpy().argmax(axis=1)
     np.testing.assert_array_equal(text.predict_labels(model, encoded), fixed)
+
+
+def test_warmup_adam_computes_what_create_optimizers_adam_computes():
+    """Same schedule, same updates (embedding rows with repeated tokens included), within float
+    rounding: warmup_adam changes how fast the update runs, not what it is."""
+    import tensorflow as tf
+    from transformers import create_optimizer
+
+    reference, schedule = create_optimizer(init_lr=1e-2, num_train_steps=8, num_warmup_steps=2)
+    fused = text.warmup_adam(1e-2, 8, 2)
+    assert [float(fused.learning_rate(s)) for s in range(9)] == [float(schedule(s)) for s in range(9)]
+    rng = np.random.default_rng(0)
+    start = [rng.normal(size=(50, 4)).astype("float32"), rng.normal(size=(4, 2)).astype("float32")]
+    tokens = tf.constant([[3, 7, 7, 11], [7, 0, 3, 49]])  # repeated rows: 7 three times, 3 twice
+    targets = tf.constant(rng.normal(size=(2, 4, 2)).astype("float32"))
+    trained = []
+    for optimizer in (reference, fused):
+        table, dense = tf.Variable(start[0]), tf.Variable(start[1])
+        for _ in range(8):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean((tf.gather(table, tokens) @ dense - targets) ** 2)
+            gradients = tape.gradient(loss, [table, dense])
+            assert isinstance(gradients[0], tf.IndexedSlices)
+            optimizer.apply_gradients(zip(gradients, [table, dense]))
+        trained.append([table.numpy(), dense.numpy()])
+    assert not np.allclose(trained[1][0], start[0])  # it trained, rows never seen stayed put
+    np.testing.assert_array_equal(trained[1][0][[1, 2]], start[0][[1, 2]])
+    for ours, theirs in zip(trained[1], trained[0]):
+        np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-6)
+
+
+def test_fit_classifier_builds_its_training_graph_once(offline_cfg, tokenizer):
+    """compile_once creates the legacy Adam's slots before fit: one trace, not two (4-9 s each)."""
+    _, model = text.load_bert(task="classification", num_labels=2, cfg=offline_cfg)
+    encoded = text.encode_texts(tokenizer, SEED_TEXTS * 2, 16)
+    text.fit_classifier(model, (encoded, np.array([1, 0, 1, 0])), 5e-5, 2, batch_size=2, verbose=0)
+    assert model.train_function.experimental_get_tracing_count() == 1
