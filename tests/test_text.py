@@ -255,6 +255,17 @@ def test_dynamic_padding_keeps_the_answers_of_fixed_padding(offline_cfg, tokeniz
     np.testing.assert_array_equal(text.predict_labels(model, encoded), fixed)
 
 
+def test_predict_logits_scores_shortest_first_and_answers_in_the_given_order(offline_cfg, tokenizer):
+    """Texts of mixed lengths, longest first: each row is that text's own scores."""
+    _, model = text.load_bert(task="classification", num_labels=2, cfg=offline_cfg)
+    texts = ["a long review that goes on and on about the plot, the actors and the music", "fine",
+             "the worst film of the year", "great"] * 20  # 80 texts: two batches of 64 and 16
+    encoded = text.encode_texts(tokenizer, texts, 32)
+    one_by_one = np.concatenate([model(text.encode_texts(tokenizer, [t], 32), training=False).logits.numpy()
+                                 for t in texts[:4]])
+    np.testing.assert_allclose(text.predict_logits(model, encoded), np.tile(one_by_one, (20, 1)), atol=1e-4)
+
+
 def test_warmup_adam_computes_what_create_optimizers_adam_computes():
     """Same schedule, same updates (embedding rows with repeated tokens included), within float
     rounding: warmup_adam changes how fast the update runs, not what it is."""

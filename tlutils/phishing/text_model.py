@@ -23,8 +23,9 @@ def train_text_model(texts: Sequence[str], labels: Sequence[int], cfg: Config, *
     """Fine-tune the profile's BERT as a two-class classifier; returns (tokenizer, model).
 
     ``freeze_embeddings`` keeps the embedding layer (word, position and token-type vectors) as
-    pretrained and fine-tunes the encoder layers and the head: updating the 30,522 x hidden word
-    vectors is about half of each training step on a CPU (lesson 05 measured it).
+    pretrained and fine-tunes the encoder layers and the head: no gradient for the 30,522 x hidden
+    word vectors and no update of them (on 2 cores a MiniLM step on lesson 04's sentences takes
+    0.23 s instead of 0.30 s with ``warmup_adam``; 0.25 s instead of 0.47 s with the unfused Adam).
     """
     import keras
 
