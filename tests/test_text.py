@@ -295,9 +295,15 @@ def test_warmup_adam_computes_what_create_optimizers_adam_computes():
         np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-6)
 
 
-def test_fit_classifier_builds_its_training_graph_once(offline_cfg, tokenizer):
-    """compile_once creates the legacy Adam's slots before fit: one trace, not two (4-9 s each)."""
-    _, model = text.load_bert(task="classification", num_labels=2, cfg=offline_cfg)
+def test_fit_classifier_builds_its_training_graph_once(tokenizer):
+    """compile_once creates the legacy Adam's slots before fit: one trace, not two (4-9 s each
+    for MiniLM; a one-layer BERT here, to keep the test short)."""
+    from transformers import BertConfig, TFBertForSequenceClassification
+
+    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=16, num_hidden_layers=1,
+                        num_attention_heads=2, intermediate_size=32, num_labels=2)
+    model = text.skip_autograph(TFBertForSequenceClassification(config))
     encoded = text.encode_texts(tokenizer, SEED_TEXTS * 2, 16)
+    model(encoded)  # creates the weights, as from_pretrained does
     text.fit_classifier(model, (encoded, np.array([1, 0, 1, 0])), 5e-5, 2, batch_size=2, verbose=0)
     assert model.train_function.experimental_get_tracing_count() == 1
