@@ -491,21 +491,23 @@ def predict_logits(model: Any, encoded: dict[str, np.ndarray]) -> np.ndarray:
     The texts are scored shortest first, so that each batch of 64 is padded only to lengths close
     to its own; the rows come back in the order of ``encoded``. (Measured on the capstone's 362
     evaluated e-mails, the gain is lost in the noise: 15 s before, 16 s after, in lesson 07's
-    bundle records; texts of very unequal lengths gain more.) A bare encoder (``load_bert(task=None)``) has no class scores:
-    that is said in one sentence.
+    bundle records.) A bare encoder (``load_bert(task=None)``) has no class scores: that is
+    said in one sentence.
     """
     # Called batch by batch: model.predict would first build a graph, which costs more than it
     # saves on a few hundred texts (and the server scores one e-mail at a time).
     order = np.argsort(np.asarray(encoded["attention_mask"]).sum(axis=1), kind="stable")
     rows = []
-    for batch in padded_batches({key: np.asarray(values)[order] for key, values in encoded.items()}, batch_size=64):
+    by_length = {key: np.asarray(values)[order] for key, values in encoded.items()}
+    for batch in padded_batches(by_length, batch_size=64):
         output = model(batch, training=False)
         if getattr(output, "logits", None) is None:  # found on the first batch, before the others
             raise InputError(f"{type(model).__name__} returns hidden states, not class scores: predict with "
                              "a classifier, load_bert(..., task='classification', num_labels=2), after fitting it.")
         rows.append(output.logits.numpy())
-    logits = np.empty_like(np.concatenate(rows))
-    logits[order] = np.concatenate(rows)
+    shortest_first = np.concatenate(rows)
+    logits = np.empty_like(shortest_first)
+    logits[order] = shortest_first
     return logits
 
 
