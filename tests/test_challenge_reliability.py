@@ -1,16 +1,23 @@
 """The challenge runner keeps every finished result, writes its state whole, and stops with one
 sentence (no traceback) on a folder it cannot use or a damaged state file."""
+import csv
 import json
 import os
+import pathlib
+import shutil
 import subprocess
 import sys
 
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 
 from conftest import ROOT
 from tlutils import PROFILES
 from tlutils import challenge
 from tlutils.challenge import approaches
+from tlutils.challenge.state import train_once
 from tlutils.errors import DataFileError, FolderError
 from tlutils.files import write_json
 
@@ -72,7 +79,7 @@ def test_state_files_are_replaced_whole_or_not_at_all(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", disk_full)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(FolderError, match=r"^The disk holding \S+ is full \(writing clock.json\): free some"):
         clock.tick()
     assert (tmp_path / "clock.json").read_text() == before and json.loads(before)["seconds"] >= 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["clock.json"]  # no partial file left
@@ -101,3 +108,116 @@ def test_command_with_out_under_a_file_prints_one_sentence_and_no_traceback(tmp_
     assert "Traceback" not in done.stderr and "run the cell" not in done.stderr
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("FolderError: The results folder") and last.endswith("(out_dir= in Python).")
+
+
+# --- A kill at any moment: the rerun finishes with no epoch lost and none repeated -----------------
+KILL_EPOCHS = 2  # per stage of the tiny stand-in approaches
+KILLED_APPROACHES = ["feature_extraction", "scratch"]
+
+
+class StartedEpochs(keras.callbacks.Callback):
+    """The (stage, epoch) pairs whose training started, in order."""
+
+    def __init__(self):
+        super().__init__()
+        self.started = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.started.append((self.stage, epoch))
+
+
+def fit_like_keras(model, epochs, callbacks):
+    """What ``Model.fit`` does with its callbacks (begin, resume at ``_initial_epoch``, epochs,
+    end), with a one-line weight update per epoch instead of the training loop's overhead."""
+    model.optimizer.build(model.trainable_variables)  # fit builds it before the first callback
+    callbacks = keras.callbacks.CallbackList(callbacks, model=model, epochs=epochs)
+    callbacks.on_train_begin()
+    for epoch in range(model._initial_epoch or 0, epochs):
+        callbacks.on_epoch_begin(epoch)
+        model.layers[0].bias.assign_add([0.1, 0.0, -0.1])
+        callbacks.on_epoch_end(epoch, {"loss": 1.0 / (epoch + 1), "accuracy": 0.5, "val_accuracy": 0.4})
+    callbacks.on_train_end()
+
+
+def tiny_runner(name, recorder):
+    """A stand-in approach with the real approaches' file handling (Clock, the crash-safe
+    callbacks, train_once before scoring) on a 15-weight model."""
+    def run(ctx):
+        folder = ctx.folder(name)
+        clock = approaches.Clock(folder)
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
+        model.compile("adam", "sparse_categorical_crossentropy")
+        recorder.stage = name
+        train_once(model, folder, name, lambda: fit_like_keras(model, KILL_EPOCHS,
+                                                               ctx.callbacks(folder, name, clock)))
+        top1 = float(np.asarray(model.layers[0].bias)[0])  # what the training left, read back
+        return {"top1": top1, "mean_per_class": top1, "seconds": clock.seconds, "epochs": KILL_EPOCHS,
+                "trainable": 15, "frozen": 0, "notes": "tiny"}
+    return run
+
+
+@pytest.fixture
+def tiny_runs(monkeypatch):
+    """``run(out_dir)`` the tiny approaches through the real runner; returns (results, started)."""
+    from tlutils.challenge import report, runner
+
+    monkeypatch.setattr(runner, "load_flowers102", lambda cfg, sizes: None)
+    for plot in ("plot_comparison", "learning_curves"):  # the files are under test, not the plots
+        monkeypatch.setattr(report, plot, lambda *args: plt.figure(figsize=(1, 1)))
+
+    def run(out_dir):
+        recorder = StartedEpochs()
+        for name in KILLED_APPROACHES:
+            monkeypatch.setitem(approaches.RUNNERS, name, tiny_runner(name, recorder))
+        return challenge.run(KILLED_APPROACHES, out_dir, OFFLINE, TINY, extra_callbacks=[recorder]), recorder.started
+    return run
+
+
+def _history(path):
+    with open(path, newline="") as f:
+        return [int(row["epoch"]) for row in csv.DictReader(f)]
+
+
+def test_a_kill_at_any_write_loses_no_epoch_and_repeats_none(tmp_path, tiny_runs, monkeypatch):
+    """Run once, copying the results folder as a kill would leave it at every write (during the
+    write, with its temporary file cut in half; and just after its rename); then rerun each copy."""
+    out, kills = tmp_path / "run", []
+    started, real_replace = [], pathlib.Path.replace
+
+    def copy(kind, written):
+        snapshot = tmp_path / f"kill{len(kills):03d}"
+        shutil.copytree(out, snapshot)
+        partial = snapshot / written.relative_to(out)
+        if kind == "during" and partial.is_file():
+            with open(partial, "r+b") as f:
+                f.truncate(partial.stat().st_size // 2)
+        kills.append((snapshot, kind, written.relative_to(out).as_posix()))
+
+    def replace(self, target):
+        copy("during", self)
+        moved = real_replace(self, target)
+        copy("after", pathlib.Path(target))
+        return moved
+
+    monkeypatch.setattr(pathlib.Path, "replace", replace)
+    tiny_runs(out)
+    monkeypatch.setattr(pathlib.Path, "replace", real_replace)
+    assert len(kills) >= 50  # every write: epochs, state, histories, clocks, results, the report
+
+    for number, (snapshot, kind, written) in enumerate(kills):
+        recorded = {}  # epochs of each stage durably recorded when the kill came
+        for name in KILLED_APPROACHES:
+            state = snapshot / name / f"backup_{name}" / "state.json"
+            recorded[name] = json.loads(state.read_text())["epoch"] if state.exists() else 0
+            if (snapshot / name / f"{name}.weights.h5").exists() and written != f"{name}/{name}.weights.h5":
+                recorded[name] = KILL_EPOCHS  # its finished training was saved before the kill
+        results, rerun = tiny_runs(snapshot)
+        where = f"kill {number} ({kind} writing {written})"
+        assert list(results) == KILLED_APPROACHES, where
+        for name in KILLED_APPROACHES:
+            assert _history(snapshot / name / f"history_{name}.csv") == list(range(KILL_EPOCHS)), where
+            assert [e for stage, e in rerun if stage == name] == list(range(recorded[name], KILL_EPOCHS)), where
+        saved = json.loads((snapshot / "results.json").read_text())["approaches"]
+        assert list(saved) == KILLED_APPROACHES, where
+        assert not list(snapshot.rglob(".partial-*")), where
+        assert all(r["top1"] == pytest.approx(0.1 * KILL_EPOCHS) for r in results.values()), where

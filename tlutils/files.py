@@ -1,12 +1,15 @@
 """Files written whole or not at all, and JSON read back with a sentence when it is damaged.
 
-A run that is cut off (Colab disconnects, a full disk, Ctrl-C) must never leave half a file
-that a later run trusts: every state file, cached array and converted model is written next to
-its place and then renamed over it, which is atomic on one file system.
+A run that is cut off (Colab disconnects, a full disk, Ctrl-C, a kill) must never leave half a
+file that a later run trusts: every state file, cached array and saved model is written next to
+its place, flushed to the disk (fsync) and then renamed over it, which is atomic on one file
+system. A full disk while writing is one sentence (:class:`~tlutils.errors.FolderError`), and
+the previous file stays as it was.
 """
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import shutil
@@ -14,15 +17,67 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .errors import DataFileError
+from .errors import DataFileError, FolderError
+
+PARTIAL = ".partial-"  # prefix of the temporary names; a later run ignores and replaces them
+FULL_DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+# How h5py and TensorFlow word a full disk in errors that carry no errno.
+FULL_DISK_WORDS = ("No space left on device", "errno = 28", "Disk quota exceeded", "File too large")
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """True for the errors a write raises when the disk (or the user's quota) is full.
+
+    Example:
+        >>> is_disk_full(OSError(28, "No space left on device"))
+        True
+        >>> is_disk_full(OSError("Can't write data (file write failed: ..., errno = 28, error message = 'No space')"))
+        True
+        >>> is_disk_full(PermissionError(13, "Permission denied"))
+        False
+    """
+    if isinstance(exc, OSError) and exc.errno in FULL_DISK_ERRNOS:
+        return True
+    return isinstance(exc, (OSError, RuntimeError)) and any(w in str(exc) for w in FULL_DISK_WORDS)
+
+
+def disk_full_error(path: Path, fix: str = "free some space and run it again") -> FolderError:
+    """The one sentence for a full disk while writing ``path``.
+
+    Example:
+        >>> str(disk_full_error(Path("/cache/models/a.keras")))
+        'The disk holding /cache/models is full (writing a.keras): free some space and run it again; what was saved before is unchanged.'
+    """
+    return FolderError(f"The disk holding {path.parent} is full (writing {path.name}): {fix}; "
+                       "what was saved before is unchanged.")
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file, or every file in a folder, and the folder entries, to the disk."""
+    files = [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path]
+    for name in files:
+        with open(name, "rb+") as f:
+            os.fsync(f.fileno())
+    _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (not every file system can: then it is skipped)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 @contextlib.contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path`` to write to; renamed over ``path`` when the block ends
-    without an error, removed (file or folder) when it does not.
+def atomic_path(path: Path, fix: str = "free some space and run it again") -> Iterator[Path]:
+    """A temporary path beside ``path`` to write to; flushed to the disk and renamed over
+    ``path`` when the block ends without an error, removed (file or folder) when it does not.
 
     The temporary name ends like ``path`` (``.weights.h5``, ``.npz``), since some writers insist.
+    A full disk inside the block raises :func:`disk_full_error` (ending with ``fix``).
 
     Example:
         >>> import tempfile
@@ -32,10 +87,17 @@ def atomic_path(path: Path) -> Iterator[Path]:
         >>> target.read_text(), partial.exists()
         ('done', False)
     """
-    partial = path.with_name(f".partial-{path.name}")
+    path = Path(path)
+    partial = path.with_name(f"{PARTIAL}{path.name}")
     try:
         yield partial
+        _fsync(partial)
         partial.replace(path)
+        _fsync_folder(path.parent)
+    except Exception as exc:
+        if is_disk_full(exc):
+            raise disk_full_error(path, fix) from None
+        raise
     finally:
         if partial.is_dir():
             shutil.rmtree(partial, ignore_errors=True)
@@ -51,10 +113,8 @@ def write_atomically(path: Path, text: str) -> Path:
         >>> write_atomically(Path(tempfile.mkdtemp()) / "a.json", "{}").read_text()
         '{}'
     """
-    with atomic_path(path) as partial, open(partial, "w") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
+    with atomic_path(path) as partial:
+        partial.write_text(text)
     return path
 
 

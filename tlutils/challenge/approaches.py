@@ -18,6 +18,7 @@ from ..models import unfreeze_top
 from ..params import count_params
 from .pipeline import cached_features, image_batches, labels_of
 from .sizes import APPROACHES, ChallengeSizes  # noqa: F401 (APPROACHES: the names of RUNNERS)
+from .state import EpochBackup, train_once
 
 UNFROZEN_LAYERS = 20  # the challenge: "fine-tuning ResNet50 (unfreeze top 20 layers)"
 FEATURES = 2048  # ResNet50's pooled feature size
@@ -41,15 +42,6 @@ class Clock:
         write_json(self.path, {"seconds": self.seconds})
 
 
-class _ClockCallback(keras.callbacks.Callback):
-    def __init__(self, clock: Clock):
-        super().__init__()
-        self.clock = clock
-
-    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        self.clock.tick()
-
-
 class Context:
     """What every approach needs: sizes, data, strategy, its folder, callbacks, options."""
 
@@ -66,10 +58,9 @@ class Context:
         return path
 
     def callbacks(self, folder: Path, stage: str, clock: Clock) -> list[keras.callbacks.Callback]:
-        """Resume from the last finished epoch, log every epoch, keep time; then any extras."""
-        return [keras.callbacks.BackupAndRestore(str(folder / f"backup_{stage}")),
-                keras.callbacks.CSVLogger(str(folder / f"history_{stage}.csv"), append=True),
-                _ClockCallback(clock), *self.extra_callbacks]
+        """Resume from the last recorded epoch, record every epoch and the time (crash-safe:
+        :class:`~tlutils.challenge.state.EpochBackup`); then any extras."""
+        return [EpochBackup(folder, stage, clock.tick), *self.extra_callbacks]
 
 
 def resnet50(weights: str | None, image_size: int) -> keras.Model:
@@ -135,13 +126,8 @@ def train_head(ctx: Context, folder: Path, clock: Clock) -> tuple[keras.Sequenti
     with ctx.strategy.scope():
         head = classifier_head(ctx.data.num_classes)
         compile_model(head, 1e-3, ctx.jit_compile, ctx.sizes.run_eagerly)
-    saved = folder / "head.weights.h5"
-    if saved.exists():
-        head.load_weights(saved)
-    else:
-        fit_on_features(head, arrays, ctx.sizes, ctx.seed, verbose=2,
-                        callbacks=ctx.callbacks(folder, "head", clock))
-        head.save_weights(saved)
+    train_once(head, folder, "head", lambda: fit_on_features(  # saved before it is scored
+        head, arrays, ctx.sizes, ctx.seed, verbose=2, callbacks=ctx.callbacks(folder, "head", clock)))
     return head, scores(head.predict(arrays["test"][0], verbose=0), arrays["test"][1])
 
 
@@ -160,8 +146,8 @@ def _fit_images(ctx: Context, model: keras.Model, folder: Path, stage: str, epoc
                 clock: Clock) -> None:
     train = image_batches(ctx.data.train, ctx.sizes, augment_seed=ctx.seed, shuffle_seed=ctx.seed)
     validation = image_batches(ctx.data.validation, ctx.sizes)
-    model.fit(train, validation_data=validation, epochs=epochs, verbose=2,
-              callbacks=ctx.callbacks(folder, stage, clock))
+    train_once(model, folder, stage, lambda: model.fit(  # saved before it is scored
+        train, validation_data=validation, epochs=epochs, verbose=2, callbacks=ctx.callbacks(folder, stage, clock)))
 
 
 def _test_scores(ctx: Context, model: keras.Model) -> dict[str, float]:

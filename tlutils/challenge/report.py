@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 from matplotlib.ticker import MaxNLocator
 
+from ..files import atomic_path, write_atomically
 from ..plots import plot_comparison
 
 COLUMNS = ["approach", "top1", "mean_per_class", "seconds", "epochs", "trainable", "frozen", "notes"]
@@ -53,20 +55,23 @@ def learning_curves(out_dir: Path, approaches: list[str]) -> plt.Figure:
 
 
 def write_report(out_dir: Path, header: dict[str, Any], results: dict[str, dict[str, Any]]) -> dict[str, Path]:
-    """Write results.json, results.csv, results.md, accuracy_time.png and learning_curves.png."""
+    """Write results.json, results.csv, results.md, accuracy_time.png and learning_curves.png,
+    each whole or not at all."""
     paths = {name: out_dir / name for name in
              ("results.json", "results.csv", "results.md", "accuracy_time.png", "learning_curves.png")}
-    paths["results.json"].write_text(json.dumps({**header, "approaches": results}, indent=2))
-    with open(paths["results.csv"], "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({"approach": name, **r} for name, r in results.items())
-    paths["results.md"].write_text(markdown_table(results) + "\n")
+    write_atomically(paths["results.json"], json.dumps({**header, "approaches": results}, indent=2))
+    table = io.StringIO()
+    writer = csv.DictWriter(table, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({"approach": name, **r} for name, r in results.items())
+    write_atomically(paths["results.csv"], table.getvalue())
+    write_atomically(paths["results.md"], markdown_table(results) + "\n")
     bars = {name.replace("_", " "): {"top-1 accuracy": r["top1"], "mean per-class accuracy": r["mean_per_class"],
                                      "minutes": r["seconds"] / 60} for name, r in results.items()}
     for name, fig in (("accuracy_time.png", plot_comparison(bars, ["top-1 accuracy", "mean per-class accuracy",
                                                                    "minutes"], "Flowers-102 challenge")),
                       ("learning_curves.png", learning_curves(out_dir, list(results)))):
-        fig.savefig(paths[name], dpi=100)
+        with atomic_path(paths[name]) as partial:
+            fig.savefig(partial, dpi=100, format="png")
         plt.close(fig)
     return paths

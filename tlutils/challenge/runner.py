@@ -11,12 +11,13 @@ import keras
 from ..config import Config
 from ..distribute import describe, pick_strategy
 from ..environment import check_folder, current, in_colab
-from ..errors import InputError
-from ..files import read_json, write_json
+from ..errors import FolderError, InputError
+from ..files import is_disk_full, read_json, write_json
 from .approaches import APPROACHES, RUNNERS, Context
 from .pipeline import load_flowers102
 from .report import write_report
 from .sizes import SIZES, ChallengeSizes
+from .state import remove_partial_files, results_lock
 
 OTHER_FOLDER = "choose another output folder with --out (out_dir= in Python)"
 DRIVE_ROOT = Path("/content/drive")  # where Colab mounts the learner's Google Drive
@@ -24,7 +25,6 @@ DRIVE_ROOT = Path("/content/drive")  # where Colab mounts the learner's Google D
 
 def _check_same_run(out_dir: Path, header: dict[str, Any]) -> None:
     """Refuse to mix results of different sizes in one folder (nothing is deleted)."""
-    check_folder(out_dir, "The results folder", OTHER_FOLDER)
     path = out_dir / "run.json"
     if path.exists():
         before = read_json(path, f"delete it to reuse {out_dir} with these settings, or {OTHER_FOLDER}")
@@ -37,9 +37,8 @@ def _check_same_run(out_dir: Path, header: dict[str, Any]) -> None:
 
 def finished_results(out_dir: Path) -> dict[str, dict[str, Any]]:
     """Every approach finished in ``out_dir`` (by this run or an earlier one), in the usual order."""
-    fix = "delete it to run that approach again"
-    return {name: read_json(out_dir / name / "result.json", fix) for name in APPROACHES
-            if (out_dir / name / "result.json").exists()}
+    return {name: read_json(out_dir / name / "result.json", f"delete the folder {out_dir / name} to run that "
+                            "approach again") for name in APPROACHES if (out_dir / name / "result.json").exists()}
 
 
 def _use_mixed_precision() -> bool:
@@ -102,7 +101,25 @@ def run(approaches: Sequence[str] = APPROACHES, out_dir: str | Path | None = Non
     out_dir = Path(out_dir) if out_dir else default_out_dir(cfg)
     header = {"dataset": "oxford_flowers102", "profile": cfg.profile, "seed": cfg.seed,
               "sizes": dataclasses.asdict(sizes)}
-    _check_same_run(out_dir, header)
+    check_folder(out_dir, "The results folder", OTHER_FOLDER)
+    with results_lock(out_dir, OTHER_FOLDER):
+        _check_same_run(out_dir, header)
+        remove_partial_files(out_dir)  # what a killed run was writing
+        try:
+            return _run(approaches, out_dir, cfg, sizes, header, jit_compile, devices, extra_callbacks)
+        except OSError as exc:
+            if not is_disk_full(exc):
+                raise
+            raise FolderError(f"The disk holding {out_dir} is full: {RERUN}.") from None
+
+
+RERUN = "free some space and run the same command again (it resumes from the last recorded epoch)"
+
+
+def _run(approaches: Sequence[str], out_dir: Path, cfg: Config, sizes: ChallengeSizes, header: dict[str, Any],
+         jit_compile: bool, devices: list[str] | None,
+         extra_callbacks: Sequence[keras.callbacks.Callback]) -> dict[str, dict[str, Any]]:
+    """:func:`run`, once the folder is held: train what is not finished, then report."""
     strategy = pick_strategy(devices)
     mixed = _use_mixed_precision()
     print(f"Flowers-102 challenge | profile {cfg.profile} | {describe(strategy)} | mixed precision: "
