@@ -221,3 +221,64 @@ def test_a_kill_at_any_write_loses_no_epoch_and_repeats_none(tmp_path, tiny_runs
         assert list(saved) == KILLED_APPROACHES, where
         assert not list(snapshot.rglob(".partial-*")), where
         assert all(r["top1"] == pytest.approx(0.1 * KILL_EPOCHS) for r in results.values()), where
+
+
+def test_a_damaged_epoch_backup_is_named_with_the_folder_to_delete(tmp_path, tiny_runs):
+    tiny_runs(tmp_path)
+    backup = tmp_path / "scratch" / "backup_scratch"
+    for path in (tmp_path / "scratch").glob("scratch.weights.h5"):  # back to the state after epoch 1
+        path.unlink()
+    (tmp_path / "scratch" / "result.json").unlink()
+    backup.mkdir()
+    (backup / "epoch-1.weights.h5").write_bytes(b"\x89HDF\r\n\x1a\n" + b"\0" * 100)  # cut short
+    (backup / "state.json").write_text(json.dumps({"epoch": 1, "weights": "epoch-1.weights.h5", "history": []}))
+    with pytest.raises(DataFileError) as info:
+        tiny_runs(tmp_path)
+    message = str(info.value)
+    assert message.startswith(f"{backup / 'epoch-1.weights.h5'} could not be loaded (")
+    assert message.endswith(f"delete the folder {backup} to train this stage again from its first epoch.")
+    assert "\n" not in message
+
+
+def test_a_second_run_on_the_same_folder_names_the_first(tmp_path, tiny_runs):
+    from tlutils.challenge.state import results_lock
+
+    with results_lock(tmp_path, "choose another"):
+        with pytest.raises(FolderError) as info:
+            tiny_runs(tmp_path)
+    assert str(info.value).startswith(f"Another run is already using {tmp_path} (process {os.getpid()} on ")
+    assert not (tmp_path / "feature_extraction").exists()  # nothing was trained twice
+    results, started = tiny_runs(tmp_path)  # the lock is free again
+    assert list(results) == KILLED_APPROACHES and len(started) == 2 * KILL_EPOCHS
+
+
+def test_a_full_disk_is_one_sentence_and_the_rerun_finishes(tmp_path, tiny_runs, monkeypatch):
+    real_save = keras.Model.save_weights
+
+    def disk_fills(model, path, **kwargs):
+        if "scratch.weights.h5" in str(path):  # as h5py words it: no errno, half a file written
+            pathlib.Path(path).write_bytes(b"\x89HDF\r\n\x1a\n")
+            raise OSError("Can't synchronously write data (file write failed: errno = 28, "
+                          "error message = 'No space left on device')")
+        return real_save(model, path, **kwargs)
+
+    monkeypatch.setattr(keras.Model, "save_weights", disk_fills)
+    with pytest.raises(FolderError) as info:
+        tiny_runs(tmp_path)
+    assert str(info.value) == (f"The disk holding {tmp_path / 'scratch'} is full (writing scratch.weights.h5): "
+                               "free some space and run it again; what was saved before is unchanged.")
+    assert not (tmp_path / "scratch" / "scratch.weights.h5").exists()
+    monkeypatch.setattr(keras.Model, "save_weights", real_save)
+    results, started = tiny_runs(tmp_path)
+    assert list(results) == KILLED_APPROACHES and started == []  # scratch's epochs were recorded
+
+
+def test_rerunning_a_finished_approach_repeats_no_history_row(tmp_path, tiny_runs):
+    tiny_runs(tmp_path)
+    (tmp_path / "scratch" / "result.json").unlink()  # scored again from its saved training
+    _, started = tiny_runs(tmp_path)
+    assert started == [] and _history(tmp_path / "scratch" / "history_scratch.csv") == list(range(KILL_EPOCHS))
+    shutil.rmtree(tmp_path / "scratch")  # trained again from the start
+    _, started = tiny_runs(tmp_path)
+    assert started == [("scratch", e) for e in range(KILL_EPOCHS)]
+    assert _history(tmp_path / "scratch" / "history_scratch.csv") == list(range(KILL_EPOCHS))
