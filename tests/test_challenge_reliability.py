@@ -105,9 +105,10 @@ def test_command_with_out_under_a_file_prints_one_sentence_and_no_traceback(tmp_
     done = _command("--profile", "offline", "--out", str(tmp_path / "notes.txt" / "results"),
                     env={"TLUTILS_CACHE": str(tmp_path / "cache")})
     assert done.returncode == 1, done.stderr[-2000:]
-    assert "Traceback" not in done.stderr and "run the cell" not in done.stderr
-    last = done.stderr.strip().splitlines()[-1]
-    assert last.startswith("FolderError: The results folder") and last.endswith("(out_dir= in Python).")
+    assert done.stdout == ""  # not setup()'s block with the lessons' sizes
+    lines = done.stderr.strip().splitlines()  # no TensorFlow log line: setup() quiets it first
+    assert len(lines) == 1 and "run the cell" not in lines[0], done.stderr[-2000:]
+    assert lines[0].startswith("FolderError: The results folder") and lines[0].endswith("(out_dir= in Python).")
 
 
 # --- A kill at any moment: the rerun finishes with no epoch lost and none repeated -----------------
@@ -282,3 +283,18 @@ def test_rerunning_a_finished_approach_repeats_no_history_row(tmp_path, tiny_run
     _, started = tiny_runs(tmp_path)
     assert started == [("scratch", e) for e in range(KILL_EPOCHS)]
     assert _history(tmp_path / "scratch" / "history_scratch.csv") == list(range(KILL_EPOCHS))
+
+
+def test_command_with_a_wrong_profile_variable_prints_one_sentence():
+    done = _command("--approaches", "scratch", env={"TLUTILS_PROFILE": "turbo"})
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.strip().splitlines() == [
+        "InputError: Unknown profile 'turbo': choose one of full, quick, offline (set TLUTILS_PROFILE or pass "
+        "profile=...)."]
+
+
+def test_the_run_prints_its_own_sizes(tmp_path, tiny_runs, capsys):
+    tiny_runs(tmp_path)
+    assert f"\n{challenge.runner.describe_sizes(TINY)}\n" in capsys.readouterr().out
+    assert challenge.runner.describe_sizes(challenge.SIZES["quick"]).startswith("images 224 px | batch 32 | "
+                                                                               "images per split: all train")

@@ -117,3 +117,33 @@ def test_a_full_disk_during_a_download_is_not_a_network_failure(tmp_path):
         with downloading("the VGG16 weights", tmp_path):
             raise OSError(errno.ENOSPC, "No space left on device")
     assert not isinstance(info.value, tlutils.DownloadError)
+
+
+def test_setup_points_keras_at_the_course_cache_even_when_keras_came_first(clean_environ, tmp_path):
+    import keras  # noqa: F401 (imported before setup(), as a command line or a learner may)
+    from keras.src.backend import config as keras_config
+
+    clean_environ.pop("KERAS_HOME", None)
+    for cache in (tmp_path / "a", tmp_path / "b"):  # a second setup() with another cache follows it
+        clean_environ["TLUTILS_CACHE"] = str(cache)
+        tlutils.setup("quick", verbose=False)
+        assert keras_config.keras_home() == str(cache / "keras") == clean_environ["KERAS_HOME"]
+    clean_environ["KERAS_HOME"] = str(tmp_path / "mine")  # the learner's own choice wins
+    tlutils.setup("quick", verbose=False)
+    assert clean_environ["KERAS_HOME"] == str(tmp_path / "mine")
+
+
+@pytest.mark.parametrize("case", ["profile", "cache"])
+def test_setups_own_errors_are_one_sentence_in_a_notebook(case, clean_environ, capfd, unwritable_folder):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    shell.custom_exceptions = ()  # as in a fresh kernel: no handler before setup() runs
+    clean_environ["TLUTILS_PROFILE"] = "turbo" if case == "profile" else "offline"
+    clean_environ["TLUTILS_CACHE"] = str(unwritable_folder / "cache")
+    shell.run_cell("import tlutils\ncfg = tlutils.setup()")
+    captured = capfd.readouterr()
+    lines = (captured.out + captured.err).strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in lines[0], lines
+    assert lines[0].startswith("InputError: Unknown profile 'turbo'" if case == "profile"
+                               else f"FolderError: The course cache {unwritable_folder / 'cache'}")

@@ -10,7 +10,7 @@ import dataclasses
 import os
 from pathlib import Path
 
-from .errors import FolderError
+from .errors import FolderError, InputError
 
 PROFILE_ENV = "TLUTILS_PROFILE"
 CACHE_ENV = "TLUTILS_CACHE"
@@ -88,7 +88,7 @@ def resolve(profile: str | None = None, seed: int = 42) -> Config:
     """
     name = (profile or os.environ.get(PROFILE_ENV) or "full").strip().lower()
     if name not in PROFILES:
-        raise ValueError(
+        raise InputError(
             f"Unknown profile {name!r}: choose one of {', '.join(PROFILES)} "
             f"(set {PROFILE_ENV} or pass profile=...)."
         )

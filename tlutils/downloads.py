@@ -227,13 +227,22 @@ def downloading(what: str, cache: Path | str | None = None) -> Iterator[None]:
 NETWORK_MARKERS = ("URL fetch failure", "huggingface.co", "Max retries exceeded")
 
 
+def _weights_folder(exc: BaseException) -> str | None:
+    """Where the failed download would have gone: the Hugging Face cache, or the folder where Keras
+    looks for weights (``<course cache>/keras/models`` after ``setup()``)."""
+    if "huggingface.co" in str(exc):
+        return os.environ.get("HF_HOME")
+    config = sys.modules.get("keras.src.backend.config")
+    return os.path.join(config.keras_home(), "models") if config is not None else None
+
+
 def _show_download_failure(shell, etype, value, tb, tb_offset=None):
     """IPython custom-exception hook: one sentence for download failures and other course
     errors (:class:`~tlutils.errors.CourseError`), else the usual traceback."""
     if isinstance(value, CourseError):
         print(f"{type(value).__name__}: {value}", file=sys.stderr)
     elif is_network_failure(value) and any(m in str(value) for m in NETWORK_MARKERS):
-        print(f"DownloadError: {failure_message('pretrained weights', value)}", file=sys.stderr)
+        print(f"DownloadError: {failure_message('pretrained weights', value, _weights_folder(value))}", file=sys.stderr)
     else:
         shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
 

@@ -6,11 +6,13 @@ compact block so a screenshot of the notebook says how it was run.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import sys
 import tempfile
 import warnings
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 
@@ -67,6 +69,22 @@ def describe_device() -> str:
     return f"CPU only ({os.cpu_count()} cores)"
 
 
+@contextlib.contextmanager
+def _c_stderr_silenced() -> Iterator[None]:
+    """Send what C++ code writes to file descriptor 2 to /dev/null for the block (Python's own
+    errors still propagate). TensorFlow 2.21 writes a few C++ log lines (oneDNN, CUDA drivers)
+    at import whatever TF_CPP_MIN_LOG_LEVEL says; a terminal or a notebook should not show them."""
+    sys.stderr.flush()
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 def _quiet_libraries() -> None:
     """Keep library log lines out of the lesson's outputs (errors still show).
 
@@ -79,6 +97,10 @@ def _quiet_libraries() -> None:
     if "transformers" in sys.modules:
         sys.modules["transformers"].logging.set_verbosity_error()
     import absl.logging
+
+    if "tensorflow" not in sys.modules:
+        with _c_stderr_silenced():
+            import keras  # noqa: F401 (imports TensorFlow, the backend)
     import tensorflow as tf
 
     absl.logging.set_verbosity(absl.logging.ERROR)  # e.g. tensorflow-datasets' info lines
@@ -119,13 +141,26 @@ def check_folder(folder: Path, what: str = "The course cache", fix: str = CHOOSE
     return folder
 
 
+_chosen_homes: dict[str, str] = {}  # the cache variables setup() set (a user's own values win)
+
+
+def _point_keras(folder: str) -> None:
+    """Point an already imported Keras at ``folder``: it reads KERAS_HOME once, at its import,
+    and a command line or a learner may import it before ``setup()``."""
+    config = sys.modules.get("keras.src.backend.config")
+    if config is not None and hasattr(config, "_KERAS_DIR"):
+        config._KERAS_DIR = folder
+
+
 def _point_caches(cfg: Config) -> None:
     """Send Keras weights, Hugging Face files and datasets to ``cfg.cache_dir``, unless the
-    user already chose a place (KERAS_HOME, HF_HOME, TFDS_DATA_DIR win)."""
+    user already chose a place (KERAS_HOME, HF_HOME, TFDS_DATA_DIR win). Called before
+    TensorFlow (and so Keras) is imported: Keras reads KERAS_HOME at its import."""
     check_folder(cfg.cache_dir)
-    if "keras" not in sys.modules:  # Keras reads KERAS_HOME once, at import
-        os.environ.setdefault("KERAS_HOME", str(cfg.cache_dir / "keras"))
-    os.environ.setdefault("HF_HOME", str(cfg.cache_dir / "huggingface"))
+    for name, folder in (("KERAS_HOME", cfg.cache_dir / "keras"), ("HF_HOME", cfg.cache_dir / "huggingface")):
+        if os.environ.get(name) in (None, _chosen_homes.get(name)):
+            os.environ[name] = _chosen_homes[name] = str(folder)
+    _point_keras(os.environ["KERAS_HOME"])
     # Transformers must never try the hub in the offline profile; a later setup() with a real
     # profile in the same process puts back what was there before.
     for name in HUB_OFFLINE_SWITCHES:
@@ -172,16 +207,16 @@ def setup(profile: str | None = None, seed: int = 42, verbose: bool = True) -> C
         ('offline', True)
     """
     global _current
-    cfg = _config.resolve(profile, seed)
-    _quiet_libraries()
-    _point_caches(cfg)
     from .downloads import install_notebook_handler, limit_network_waits
 
+    install_notebook_handler()  # first: setup()'s own errors are one sentence too
+    cfg = _config.resolve(profile, seed)
+    _point_caches(cfg)  # before TensorFlow and Keras are imported
+    _quiet_libraries()
     limit_network_waits()
     import keras
 
     keras.utils.set_random_seed(cfg.seed)  # Python, NumPy and TensorFlow at once
-    install_notebook_handler()
     if verbose:
         print(report(cfg))
     _current = cfg

@@ -1,9 +1,10 @@
 """Command line: python -m tlutils.challenge --help
 
 A problem the learner can fix (a dead network, a results folder that cannot be written, a
-damaged state file) ends the command with its one sentence on stderr and exit status 1, with
-no traceback. TensorFlow is imported only after the arguments are read, so ``--help`` is quick
-and free of its log lines.
+damaged state file, a wrong ``TLUTILS_PROFILE``) ends the command with its one sentence on stderr
+and exit status 1, with no traceback. TensorFlow is imported only after the arguments are read
+and after ``tlutils.setup()`` (so ``--help`` is quick, TensorFlow's log lines stay quiet and Keras
+finds its weights in the course cache); the run prints its own sizes, not the lessons'.
 """
 from __future__ import annotations
 
@@ -32,11 +33,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     import tlutils
 
-    from .report import markdown_table
-    from .runner import run
-
     try:
-        cfg = tlutils.setup(args.profile)
+        cfg = tlutils.setup(args.profile, verbose=False)  # before anything imports TensorFlow
+        from .report import markdown_table
+        from .runner import run
+
         results = run(args.approaches, args.out, cfg, jit_compile=args.xla)
     except CourseError as exc:
         print(f"{type(exc).__name__}: {exc}", file=sys.stderr)

@@ -35,6 +35,18 @@ def _check_same_run(out_dir: Path, header: dict[str, Any]) -> None:
         write_json(path, header)
 
 
+def describe_sizes(sizes: ChallengeSizes) -> str:
+    """One line of the run's own sizes (not the lessons' ones that ``setup()`` prints).
+
+    Example:
+        >>> describe_sizes(SIZES["quick"])
+        'images 224 px | batch 32 | images per split: all train, all eval | 3 augmented views | epochs: head 20, fine-tuning 15, scratch 100'
+    """
+    return (f"images {sizes.image_size} px | batch {sizes.batch_size} | images per split: "
+            f"{sizes.max_train or 'all'} train, {sizes.max_eval or 'all'} eval | {sizes.views} augmented views | "
+            f"epochs: head {sizes.head_epochs}, fine-tuning {sizes.fine_tune_epochs}, scratch {sizes.scratch_epochs}")
+
+
 def finished_results(out_dir: Path) -> dict[str, dict[str, Any]]:
     """Every approach finished in ``out_dir`` (by this run or an earlier one), in the usual order."""
     return {name: read_json(out_dir / name / "result.json", f"delete the folder {out_dir / name} to run that "
@@ -123,7 +135,8 @@ def _run(approaches: Sequence[str], out_dir: Path, cfg: Config, sizes: Challenge
     strategy = pick_strategy(devices)
     mixed = _use_mixed_precision()
     print(f"Flowers-102 challenge | profile {cfg.profile} | {describe(strategy)} | mixed precision: "
-          f"{'on' if mixed else 'off'} | XLA: {'on' if jit_compile else 'off'} | results: {out_dir}")
+          f"{'on' if mixed else 'off'} | XLA: {'on' if jit_compile else 'off'} | results: {out_dir}\n"
+          f"{describe_sizes(sizes)}")
     try:
         data = load_flowers102(cfg, sizes)
         ctx = Context(sizes, data, strategy, out_dir, cfg.weights, cfg.seed, jit_compile, extra_callbacks)
