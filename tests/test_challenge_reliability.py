@@ -200,6 +200,7 @@ def test_a_kill_at_any_write_loses_no_epoch_and_repeats_none(tmp_path, tiny_runs
         copy("after", pathlib.Path(target))
         return moved
 
+    monkeypatch.setattr(os, "fsync", lambda fd: None)  # a kill, not a power cut: fsync changes nothing here
     monkeypatch.setattr(pathlib.Path, "replace", replace)
     tiny_runs(out)
     monkeypatch.setattr(pathlib.Path, "replace", real_replace)

@@ -7,6 +7,7 @@ from keras.applications.vgg16 import preprocess_input
 
 import keras
 from tlutils import layers
+from tlutils.errors import DataFileError, FolderError
 
 
 def _wrapped_classifier() -> keras.Model:
@@ -34,3 +35,51 @@ def test_a_saved_classifier_reloads_in_safe_mode_and_predicts_the_same(tmp_path)
 def test_an_unknown_application_is_one_sentence():
     with pytest.raises(ValueError, match="Unknown application 'vgg61'"):
         layers.PreprocessInput("vgg61")
+
+
+# --- Damage to a saved model is named, with the fix ----------------------------------------------
+def _cut(path):
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _scribble(path):
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2: len(data) // 2 + 64] = b"\xff" * 64
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", ["missing", "cut short", "scribbled over", "not a Keras file"])
+def test_a_damaged_saved_model_is_one_sentence_naming_file_and_fix(damage, tmp_path):
+    path = layers.save_model(_wrapped_classifier(), tmp_path / "01_feature_extraction.keras")
+    {"missing": lambda p: p.unlink(), "cut short": _cut, "scribbled over": _scribble,
+     "not a Keras file": lambda p: p.write_text("hello")}[damage](path)
+    with pytest.raises(DataFileError) as info:
+        layers.load_model(path)
+    message = str(info.value)
+    assert message.startswith(str(path)) and message.endswith(": run the cell that saved it again.")
+    assert "\n" not in message
+
+
+def test_weights_that_are_not_finite_are_refused(tmp_path):
+    model = _wrapped_classifier()
+    model.layers[-1].bias.assign(np.full(5, np.nan, "float32"))
+    path = layers.save_model(model, tmp_path / "nan.keras")
+    with pytest.raises(DataFileError, match=r"nan.keras holds weights that are not finite numbers .*dense"):
+        layers.load_model(path)
+
+
+def test_a_save_on_a_full_disk_is_one_sentence_and_keeps_the_previous_file(tmp_path, monkeypatch):
+    path = layers.save_model(_wrapped_classifier(), tmp_path / "classifier.keras")
+    before = path.read_bytes()
+
+    def disk_fills(self, filepath, *args, **kwargs):
+        with open(filepath, "wb") as f:
+            f.write(b"PK\x03\x04" + b"\0" * 1000)  # the first bytes of a zip, then the disk is full
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(keras.Model, "save", disk_fills)
+    with pytest.raises(FolderError) as info:
+        layers.save_model(_wrapped_classifier(), path)
+    assert str(info.value) == (f"The disk holding {tmp_path} is full (writing classifier.keras): free some space "
+                               "and run the cell again; what was saved before is unchanged.")
+    assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["classifier.keras"]

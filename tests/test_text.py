@@ -307,3 +307,44 @@ def test_fit_classifier_builds_its_training_graph_once(tokenizer):
     model(encoded)  # creates the weights, as from_pretrained does
     text.fit_classifier(model, (encoded, np.array([1, 0, 1, 0])), 5e-5, 2, batch_size=2, verbose=0)
     assert model.train_function.experimental_get_tracing_count() == 1
+
+
+# --- A damaged saved classifier is named, with the fix -------------------------------------------
+@pytest.fixture
+def saved_tiny_classifier(tokenizer, tmp_path):
+    """A 1-layer, 16-wide BERT classifier (the MiniLM tokenizer) saved by save_classifier."""
+    from transformers import BertConfig, TFBertForSequenceClassification
+
+    model = TFBertForSequenceClassification(BertConfig(hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+                                                       intermediate_size=32, num_labels=2))
+    model(model.dummy_inputs)
+    return model, text.save_classifier(model, tokenizer, tmp_path / "sentiment-offline", {"profile": "offline"})
+
+
+DAMAGE = {"weights missing": ("tf_model.h5", lambda p: p.unlink()),
+          "weights cut short": ("tf_model.h5", lambda p: p.write_bytes(p.read_bytes()[:5000])),
+          "weights scribbled over": ("tf_model.h5", lambda p: p.write_bytes(
+              p.read_bytes()[:-4096] + b"\x7f" * 4096)),
+          "config cut short": ("config.json", lambda p: p.write_text(p.read_text()[:40])),
+          "vocabulary missing": ("vocab.txt", lambda p: p.unlink()),
+          "tokenizer emptied": ("tokenizer.json", lambda p: p.write_text(""))}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_saved_classifier_names_the_file_and_the_fix(damage, saved_tiny_classifier):
+    _, folder = saved_tiny_classifier
+    name, spoil = DAMAGE[damage]
+    spoil(folder / name)
+    with pytest.raises(DataFileError) as info:
+        text.load_classifier(folder)
+    message = str(info.value)
+    assert message.startswith(str(folder / name)) and "\n" not in message
+    assert message.endswith("run the cell that saved it (tlutils.text.save_classifier) again.")
+
+
+def test_a_classifier_whose_scores_are_not_finite_is_refused(saved_tiny_classifier, tokenizer):
+    model, folder = saved_tiny_classifier
+    model.classifier.bias.assign([np.nan, 0.0])
+    text.save_classifier(model, tokenizer, folder, {"profile": "offline"})
+    with pytest.raises(DataFileError, match=r"tf_model.h5 holds weights that give scores that are not finite"):
+        text.load_classifier(folder)

@@ -522,29 +522,72 @@ def classifier_dir(cfg: Config | None = None) -> Path:
     return cfg.cache_dir / "models" / f"sentiment-{cfg.profile}"
 
 
+CHECKSUMS = "checksums.json"  # SHA-256 of every other file of a saved classifier
+RESAVE_CLASSIFIER = "run the cell that saved it (tlutils.text.save_classifier) again"
+
+
+def _sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in 1 MB blocks."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def save_classifier(model: Any, tokenizer: Any, folder: str | Path, training: dict[str, Any]) -> Path:
     """Save a fine-tuned classifier, its tokenizer and ``training`` (how it was trained) into
     ``folder``, whole or not at all: everything is written beside it first, and a save that fails
-    while writing leaves the previous one in place. (The previous folder is removed just before the
-    new one is renamed into place, so an interruption between those two steps leaves none.)
+    while writing (a full disk is one sentence) leaves the previous one in place. (The previous
+    folder is removed just before the new one is renamed into place, so an interruption between
+    those two steps leaves none.)
 
     Transformers' own format: ``config.json``, the weights in HDF5 (``tf_model.h5``) and the
-    tokenizer's files; no pickle, so loading it runs no code.
+    tokenizer's files; no pickle, so loading it runs no code. ``checksums.json`` holds the SHA-256
+    of every file, so that :func:`load_classifier` names a damaged one.
     """
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(folder) as partial:
+    with atomic_path(folder, "free some space and run the cell again") as partial:
         model.save_pretrained(partial)
         tokenizer.save_pretrained(partial)
         write_json(partial / "training.json", training)
+        write_json(partial / CHECKSUMS, {p.name: _sha256(p) for p in sorted(partial.iterdir()) if p.is_file()})
         if folder.exists():
             shutil.rmtree(folder)
     return folder
 
 
+def _check_saved_files(folder: Path) -> None:
+    """Every file ``checksums.json`` lists is there and unchanged; else one sentence naming it.
+    (A folder saved before checksums were kept is loaded without this check.)"""
+    if not (folder / CHECKSUMS).exists():
+        return
+    for name, expected in read_json(folder / CHECKSUMS, RESAVE_CLASSIFIER).items():
+        path = folder / name
+        if not path.is_file():
+            raise DataFileError(f"{path} is missing from the saved classifier: {RESAVE_CLASSIFIER}.")
+        if _sha256(path) != expected:
+            raise DataFileError(f"{path} is damaged (it differs from the file that was saved: cut short or "
+                                f"overwritten): {RESAVE_CLASSIFIER}.")
+
+
+def _check_finite_logits(tokenizer: Any, model: Any, folder: Path) -> None:
+    """Refuse a classifier whose weights load but give NaN or infinite scores."""
+    logits = model(encode_texts(tokenizer, ["a short test sentence"], 8), training=False).logits
+    if not np.isfinite(np.asarray(logits)).all():
+        raise DataFileError(f"{folder / 'tf_model.h5'} holds weights that give scores that are not finite numbers "
+                            f"(NaN or infinity): {RESAVE_CLASSIFIER}.")
+
+
 def load_classifier(folder: str | Path, expected: dict[str, Any] | None = None) -> tuple[Any, Any, dict] | None:
     """``(tokenizer, model, training)`` saved by :func:`save_classifier`, or None when ``folder``
     holds none, or one trained otherwise than ``expected`` says (every key must match).
+
+    A missing, cut or altered file, or weights that give scores that are not finite numbers,
+    raise one sentence (:class:`~tlutils.errors.DataFileError`) naming the file and the fix.
 
     Example:
         >>> import tempfile
@@ -554,13 +597,21 @@ def load_classifier(folder: str | Path, expected: dict[str, Any] | None = None) 
     folder = Path(folder)
     if not (folder / "training.json").exists():
         return None
-    training = read_json(folder / "training.json", f"delete {folder} to save the classifier again")
+    training = read_json(folder / "training.json", RESAVE_CLASSIFIER)
     if any(training.get(key) != value for key, value in (expected or {}).items()):
         return None
+    _check_saved_files(folder)
     from transformers import BertTokenizerFast, TFBertForSequenceClassification
 
-    return (BertTokenizerFast.from_pretrained(folder),
-            skip_autograph(TFBertForSequenceClassification.from_pretrained(folder)), training)
+    try:
+        tokenizer = BertTokenizerFast.from_pretrained(folder)
+        model = skip_autograph(TFBertForSequenceClassification.from_pretrained(folder))
+    except Exception as exc:  # transformers words a damaged file many ways; the folder is what matters
+        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+        raise DataFileError(f"The classifier saved in {folder} could not be loaded ({reason}): "
+                            f"{RESAVE_CLASSIFIER}.") from None
+    _check_finite_logits(tokenizer, model, folder)
+    return tokenizer, model, training
 
 
 def classify_sentence(tokenizer: Any, model: Any, text: str, max_length: int,
