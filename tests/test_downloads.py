@@ -244,3 +244,27 @@ def test_challenge_command_on_a_dead_network_prints_one_sentence(tmp_path):
     assert done.stderr.count("Retrying (Retry(") <= 3 * TFDS_RETRIES
     seconds = float(done.stdout.split("seconds ")[-1])
     assert seconds < 3 * DEAD_LIMIT  # on a quiet machine about 2 s; it includes tfds' first set-up
+
+
+def _learners_own_from_pretrained(tmp_path, clean_environ, monkeypatch):
+    """A lesson's own ``TFBertModel.from_pretrained("bert-base-uncased")`` after ``setup("full")``."""
+    full_cfg(tmp_path, monkeypatch, clean_environ)
+    for name in ("HF_HUB_ETAG_TIMEOUT", "HF_HUB_DOWNLOAD_TIMEOUT"):  # an earlier test's silence
+        clean_environ.pop(name, None)
+    clean_environ["TLUTILS_CACHE"] = str(tmp_path)
+    tlutils.setup("full", verbose=False)
+    from transformers import TFBertModel
+
+    return lambda: TFBertModel.from_pretrained("bert-base-uncased")
+
+
+@pytest.mark.parametrize("network", ["dead_network", "stalled_network"])
+def test_a_learners_own_from_pretrained_fails_after_one_wait_without_retry_lines(network, request, tmp_path,
+                                                                                clean_environ, monkeypatch, capfd):
+    request.getfixturevalue(network)
+    call = _learners_own_from_pretrained(tmp_path, clean_environ, monkeypatch)
+    seconds, error = seconds_to_error(call, 20 * SILENCE)
+    output = capfd.readouterr()
+    assert "huggingface.co" in str(error) and isinstance(error, OSError), repr(error)
+    assert seconds < (DEAD_LIMIT if network == "dead_network" else 2.5 * SILENCE + 3.0), seconds
+    assert "Retrying" not in output.out + output.err and "retry" not in (output.out + output.err).lower()

@@ -92,21 +92,41 @@ def _hub_session() -> Any:
 
 
 HUB_TIMEOUTS = ("HF_HUB_ETAG_TIMEOUT", "HF_HUB_DOWNLOAD_TIMEOUT")
+HUB_RETRIES = 0  # the hub retries a failed request 5 times, 1+2+4+8+8 s apart, logging each
+
+
+def without_retries(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap the hub's ``http_backoff`` so that a failed request is not retried (unless a caller
+    asks for retries): a learner's own ``from_pretrained`` on a dead network then fails at once
+    (it waited 23 s and printed 12 lines), and on a stalled one after one silence, not six."""
+    if getattr(function, "_tlutils_no_retry", False):
+        return function
+
+    @functools.wraps(function)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("max_retries", HUB_RETRIES)
+        return function(*args, **kwargs)
+
+    call._tlutils_no_retry = True  # type: ignore[attr-defined]
+    return call
 
 
 def _limit_hub() -> None:
     """Timeouts for the Hugging Face hub: its env variables (read at its import; a value the
-    user set wins) and a session whose calls without a timeout get one."""
+    user set wins), a session whose calls without a timeout get one, and no retry loop. The hub
+    is imported here, so that a lesson's own ``from_pretrained`` later is covered too."""
     silence = str(max(1, round(silence_timeout())))
     for name in HUB_TIMEOUTS:
         os.environ.setdefault(name, silence)
-    constants = sys.modules.get("huggingface_hub.constants")
-    if constants is not None:  # already imported: it read the variables before
-        for name in HUB_TIMEOUTS:
-            setattr(constants, name, int(os.environ[name]))
-    hub = sys.modules.get("huggingface_hub")
-    if hub is not None:
-        hub.configure_http_backend(backend_factory=_hub_session)
+    import huggingface_hub
+    import huggingface_hub.constants as constants
+    import huggingface_hub.file_download as file_download
+
+    for name in HUB_TIMEOUTS:  # it read the variables at its import
+        setattr(constants, name, int(os.environ[name]))
+    huggingface_hub.configure_http_backend(backend_factory=_hub_session)
+    file_download.http_backoff = without_retries(file_download.http_backoff)
+    huggingface_hub.utils.logging.set_verbosity_error()  # the failure is said in one sentence
 
 
 _chosen_timeouts: set[float] = set()  # default socket timeouts tlutils set (others' values stay)
