@@ -348,3 +348,45 @@ def test_a_classifier_whose_scores_are_not_finite_is_refused(saved_tiny_classifi
     text.save_classifier(model, tokenizer, folder, {"profile": "offline"})
     with pytest.raises(DataFileError, match=r"tf_model.h5 holds weights that give scores that are not finite"):
         text.load_classifier(folder)
+
+
+@pytest.mark.parametrize("nothing", ["\u200b\u200b", "\u200f\u202e", "\x00\x07", "\u2060 \ufeff"])
+def test_a_text_of_invisible_characters_is_refused_not_classified(nothing, tokenizer):
+    def model(*args, **kwargs):
+        raise AssertionError("a text without words was classified")
+
+    with pytest.raises(InputError, match=r"^The text has no words the model can read \(empty, or only spaces"):
+        text.classify_sentence(tokenizer, model, nothing, 16)
+
+
+class FakeClassifier:
+    """A classifier stand-in that takes ``seconds`` per batch and scores every text 0, 0."""
+
+    def __init__(self, seconds=0.0):
+        self.seconds = seconds
+
+    def __call__(self, batch, training=False):
+        import time
+        import types
+
+        import tensorflow as tf
+
+        time.sleep(self.seconds)
+        return types.SimpleNamespace(logits=tf.zeros((len(batch["input_ids"]), 2)))
+
+
+def test_texts_without_words_are_named_in_a_batch(tokenizer, capsys):
+    encoded = text.encode_texts(tokenizer, ["", "a fine film", "\u200b", "dull"], 8)
+    assert text.predict_logits(FakeClassifier(), encoded).shape == (4, 2)
+    assert capsys.readouterr().out == ("Note: 2 text(s) have no words the model can read (empty, or only spaces, "
+                                       "control, zero-width or direction marks), so their scores mean nothing: "
+                                       "positions 0, 2.\n")
+
+
+def test_long_scoring_shows_progress_and_short_scoring_does_not(tokenizer, capsys, monkeypatch):
+    encoded = text.encode_texts(tokenizer, ["a fine film"] * 200, 8)  # four batches of 64
+    text.predict_logits(FakeClassifier(), encoded)
+    assert "scoring texts" not in capsys.readouterr().err
+    monkeypatch.setattr(text, "PROGRESS_AFTER", 0.05)
+    text.predict_logits(FakeClassifier(seconds=0.06), encoded)
+    assert "scoring texts: 100%" in capsys.readouterr().err

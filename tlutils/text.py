@@ -485,6 +485,28 @@ def fit_classifier(model: Any, train: tuple[dict, np.ndarray], learning_rate: fl
     return model.fit(train_ds, validation_data=validation_ds, epochs=epochs, verbose=verbose)
 
 
+PROGRESS_AFTER = 5.0  # seconds of scoring after which a progress bar appears
+NO_WORDS = "no words the model can read (empty, or only spaces, control, zero-width or direction marks)"
+
+
+def wordless(encoded: dict[str, np.ndarray]) -> list[int]:
+    """Positions of the texts that hold no token besides [CLS] and [SEP].
+
+    Example:
+        >>> wordless({"attention_mask": np.array([[1, 1, 0], [1, 1, 1]])})
+        [0]
+    """
+    return [int(i) for i in np.flatnonzero(np.asarray(encoded["attention_mask"]).sum(axis=1) <= 2)]
+
+
+def _say_wordless(encoded: dict[str, np.ndarray]) -> None:
+    """One sentence naming the texts whose scores mean nothing, since they hold no word."""
+    empty = wordless(encoded)
+    if empty:
+        shown = ", ".join(map(str, empty[:5])) + (f" and {len(empty) - 5} more" if len(empty) > 5 else "")
+        print(f"Note: {len(empty)} text(s) have {NO_WORDS}, so their scores mean nothing: positions {shown}.")
+
+
 def predict_logits(model: Any, encoded: dict[str, np.ndarray]) -> np.ndarray:
     """The class scores (logits) of every text of a Transformers TF classifier, one row per text.
 
@@ -492,19 +514,32 @@ def predict_logits(model: Any, encoded: dict[str, np.ndarray]) -> np.ndarray:
     to its own; the rows come back in the order of ``encoded``. (Measured on the capstone's 362
     evaluated e-mails, the gain is lost in the noise: 15 s before, 16 s after, in lesson 07's
     bundle records.) A bare encoder (``load_bert(task=None)``) has no class scores: that is
-    said in one sentence.
+    said in one sentence. Texts without a word are named in one sentence; scoring that takes more
+    than a few seconds shows a progress bar.
     """
     # Called batch by batch: model.predict would first build a graph, which costs more than it
     # saves on a few hundred texts (and the server scores one e-mail at a time).
+    import time
+
+    from tqdm.auto import tqdm
+
+    _say_wordless(encoded)
     order = np.argsort(np.asarray(encoded["attention_mask"]).sum(axis=1), kind="stable")
-    rows = []
+    rows, bar, start = [], None, time.perf_counter()
     by_length = {key: np.asarray(values)[order] for key, values in encoded.items()}
-    for batch in padded_batches(by_length, batch_size=64):
+    batches = padded_batches(by_length, batch_size=64)
+    for batch in batches:
         output = model(batch, training=False)
         if getattr(output, "logits", None) is None:  # found on the first batch, before the others
             raise InputError(f"{type(model).__name__} returns hidden states, not class scores: predict with "
                              "a classifier, load_bert(..., task='classification', num_labels=2), after fitting it.")
         rows.append(output.logits.numpy())
+        if bar is None and len(rows) < len(batches) and time.perf_counter() - start > PROGRESS_AFTER:
+            bar = tqdm(total=len(batches), initial=len(rows), desc="scoring texts", unit="batch of 64")
+        elif bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
     shortest_first = np.concatenate(rows)
     logits = np.empty_like(shortest_first)
     logits[order] = shortest_first
@@ -618,11 +653,15 @@ def classify_sentence(tokenizer: Any, model: Any, text: str, max_length: int,
                       class_names: Sequence[str] = SENTIMENT_CLASSES) -> list[tuple[str, float]]:
     """(class, probability) pairs for one sentence, most likely first.
 
-    An empty (or blank) text is refused in one sentence, since a classifier would still answer.
+    An empty text, or one of only spaces, control, zero-width or direction marks (nothing the
+    tokenizer keeps), is refused in one sentence, since a classifier would still answer.
     """
     if not isinstance(text, str) or not text.strip():
         raise InputError("The text is empty: type a sentence to classify.")
-    logits = model(encode_texts(tokenizer, [text], max_length), training=False).logits
+    encoded = encode_texts(tokenizer, [text], max_length)
+    if wordless(encoded):
+        raise InputError(f"The text has {NO_WORDS}: type a sentence to classify.")
+    logits = model(encoded, training=False).logits
     probabilities = np.exp(logits[0] - np.max(logits[0]))
     probabilities = probabilities / probabilities.sum()
     return sorted(zip(class_names, map(float, probabilities)), key=lambda pair: -pair[1])
