@@ -44,3 +44,18 @@ def test_challenge_row_matches_its_sizes():
         numbers = [sizes.head_epochs, sizes.fine_tune_epochs, sizes.scratch_epochs]
         assert (f"{numbers[0]} head, {numbers[1]} fine-tuning and {numbers[2]} from-scratch epochs" in text
                 or "{} / {} / {} epochs".format(*numbers) in text), text
+
+
+def test_the_quick_challenges_t4_minutes_are_the_estimate_lesson_06_prints():
+    """README and lesson 06's introduction quote the T4 time of `quick` that estimate_t4_minutes
+    computes (and the lesson prints), not a figure of their own."""
+    import json
+
+    from tlutils.challenge.sizes import estimate_t4_minutes
+
+    minutes = round(estimate_t4_minutes(SIZES["quick"]))
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    lesson = json.loads((ROOT / "notebooks" / "06_flowers102_challenge.ipynb").read_text())
+    intro = " ".join(" ".join("".join(c["source"]) for c in lesson["cells"] if c["cell_type"] == "markdown").split())
+    assert re.findall(r"`quick` is sized for about (\d+) minutes on a Colab T4", readme) == [str(minutes)]
+    assert re.findall(r"`quick` is sized to finish in about (\d+) minutes on a T4", intro) == [str(minutes)]
