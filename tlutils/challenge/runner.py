@@ -139,7 +139,7 @@ def _run(approaches: Sequence[str], out_dir: Path, cfg: Config, sizes: Challenge
           f"{describe_sizes(sizes)}")
     try:
         data = load_flowers102(cfg, sizes)
-        ctx = Context(sizes, data, strategy, out_dir, cfg.weights, cfg.seed, jit_compile, extra_callbacks)
+        ctx = Context(sizes, data, strategy, out_dir, cfg, jit_compile, extra_callbacks)
         for number, name in enumerate(approaches, 1):
             done = out_dir / name / "result.json"
             if done.exists():
