@@ -83,3 +83,30 @@ def test_a_save_on_a_full_disk_is_one_sentence_and_keeps_the_previous_file(tmp_p
     assert str(info.value) == (f"The disk holding {tmp_path} is full (writing classifier.keras): free some space "
                                "and run the cell again; what was saved before is unchanged.")
     assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["classifier.keras"]
+
+
+def test_what_a_writer_left_open_on_a_full_disk_is_freed_quietly(tmp_path, monkeypatch):
+    """h5py's half-written files complain when freed and crashed Python's exit (status 139)."""
+    import gc
+    import sys
+
+    from tlutils.files import atomic_path
+
+    complaints = []
+    monkeypatch.setattr(sys, "unraisablehook", complaints.append)
+
+    class HalfWrittenFile:
+        def __del__(self):
+            raise RuntimeError("Can't decrement id ref count (file write failed: errno = 28, error message = "
+                               "'No space left on device')")
+
+    def writer(partial):
+        handle = HalfWrittenFile()  # noqa: F841 (held by this frame, as Keras' writer holds h5py's file)
+        raise OSError("Can't write data (file write failed: errno = 28, error message = 'No space left on device')")
+
+    with pytest.raises(FolderError) as info:
+        with atomic_path(tmp_path / "x.weights.h5") as partial:
+            writer(partial)
+    del info
+    gc.collect()
+    assert complaints == []

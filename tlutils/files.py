@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import json
 import os
 import shutil
+import sys
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -71,6 +74,24 @@ def _fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
+def _release_quietly(exc: BaseException) -> None:
+    """Free now what a writer that hit a full disk left open in ``exc``'s frames. h5py's half-written
+    files complain when freed ("Exception ignored ... file write failed") and, left until Python
+    exits, crashed it (exit status 139, measured on a full 4 MB tmpfs); freed here, they are quiet."""
+    saved = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        if not is_disk_full(unraisable.exc_value):
+            saved(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        traceback.clear_frames(exc.__traceback__)
+        gc.collect()
+    finally:
+        sys.unraisablehook = saved
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path, fix: str = "free some space and run it again") -> Iterator[Path]:
     """A temporary path beside ``path`` to write to; flushed to the disk and renamed over
@@ -96,6 +117,7 @@ def atomic_path(path: Path, fix: str = "free some space and run it again") -> It
         _fsync_folder(path.parent)
     except Exception as exc:
         if is_disk_full(exc):
+            _release_quietly(exc)
             raise disk_full_error(path, fix) from None
         raise
     finally:

@@ -12,7 +12,8 @@ From a shell::
 Each approach reports top-1 and mean per-class test accuracy, training time, epochs, trainable
 and frozen parameters. A run that is cut off resumes where it stopped when started again with
 the same ``out_dir``: finished approaches are not re-run, and a running one continues from its
-last finished epoch (Keras ``BackupAndRestore``); cached features are kept per view.
+last recorded epoch (:mod:`~tlutils.challenge.state`: every file written whole, finished training
+saved before it is scored, one run per folder at a time); cached features are kept per view.
 """
 from __future__ import annotations
 
