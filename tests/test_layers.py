@@ -100,9 +100,14 @@ def test_what_a_writer_left_open_on_a_full_disk_is_freed_quietly(tmp_path, monke
             raise RuntimeError("Can't decrement id ref count (file write failed: errno = 28, error message = "
                                "'No space left on device')")
 
-    def writer(partial):
-        handle = HalfWrittenFile()  # noqa: F841 (held by this frame, as Keras' writer holds h5py's file)
+    def write(handle):
         raise OSError("Can't write data (file write failed: errno = 28, error message = 'No space left on device')")
+
+    def writer(partial):
+        try:
+            write(HalfWrittenFile())  # held by the inner frame, as Keras' writer holds h5py's file
+        finally:  # closing fails too: the first error is chained to this one
+            raise RuntimeError("Can't close (file write failed: errno = 28)")
 
     with pytest.raises(FolderError) as info:
         with atomic_path(tmp_path / "x.weights.h5") as partial:

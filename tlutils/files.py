@@ -86,7 +86,10 @@ def _release_quietly(exc: BaseException) -> None:
 
     sys.unraisablehook = hook
     try:
-        traceback.clear_frames(exc.__traceback__)
+        seen: BaseException | None = exc
+        while seen is not None:  # the writer's own errors while closing are chained to it
+            traceback.clear_frames(seen.__traceback__)
+            seen = seen.__context__
         gc.collect()
     finally:
         sys.unraisablehook = saved
