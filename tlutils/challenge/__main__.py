@@ -9,7 +9,6 @@ finds its weights in the course cache); the run prints its own sizes, not the le
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from ..config import PROFILES
@@ -48,9 +47,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    status = main()
-    if status:  # after a full disk h5py's half-written files crash the interpreter's teardown (exit 139)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(status)
-    sys.exit(status)
+    sys.exit(main())
