@@ -105,8 +105,8 @@ def test_a_detector_failure_is_a_500_with_one_sentence():
 
 
 def test_health_names_the_bundle_profile_and_models(client):
-    assert client.get("/health").json() == {"status": "ok", "bundle": "fake-detector-1", "profile": "test",
-                                            "models": ["text", "screenshot"]}
+    assert client.get("/health").json() == {"status": "ok", "bundle": "fake-detector-1", "name": None,
+                                            "profile": "test", "models": ["text", "screenshot"]}
 
 
 def preflight(client, origin):

@@ -6,6 +6,7 @@ True
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import json
 import os
 import signal
@@ -20,6 +21,20 @@ from pathlib import Path
 # Loopback never goes through a proxy, whatever http_proxy says.
 LOOPBACK_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 SERVER_COMMAND = [sys.executable, "-m", "tlutils.phishing.server"]
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and ``localhost``.
+
+    >>> is_loopback("127.0.0.1"), is_loopback("[::1]"), is_loopback("0.0.0.0")
+    (True, True, False)
+    """
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def free_port() -> int:
