@@ -89,10 +89,11 @@ class ServerProcess:
 
 
 def start_server(*, bundle: Path | None = None, port: int | None = None, command: list[str] | None = None,
-                 wait_seconds: float = 300.0) -> ServerProcess:
+                 wait_seconds: float = 300.0, env: dict[str, str] | None = None) -> ServerProcess:
     """Start ``python -m tlutils.phishing.server`` in the background and wait for ``/health``.
 
-    ``command`` replaces the server's command (the tests start one with a fake detector).
+    ``command`` replaces the server's command (the tests start one with a fake detector); ``env``
+    its environment (default: this process's).
     Example: ``server = start_server(bundle=folder)``, ... ``server.stop()``.
     """
     port = port or free_port()
@@ -101,7 +102,7 @@ def start_server(*, bundle: Path | None = None, port: int | None = None, command
         args += ["--bundle", str(bundle)]
     log = Path(tempfile.mkstemp(prefix="phishing-server-", suffix=".log")[1])
     with open(log, "wb") as out:
-        process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env=env)
     server = ServerProcess(url=f"http://127.0.0.1:{port}", process=process, log=log)
     try:
         server.wait_until_healthy(wait_seconds)
