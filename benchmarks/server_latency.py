@@ -122,7 +122,8 @@ def measure_server(label: str, command: list[str], env: dict, payloads: list[dic
 
 def server_commands(bundle: Path, before_tree: Path | None) -> list[tuple[str, list[str], dict]]:
     """(label, command, environment) of each server to measure."""
-    base = [sys.executable, "-m", "tlutils.phishing.server", "--bundle", str(bundle)]
+    # -P: the working directory does not go first on sys.path, so PYTHONPATH picks the tree
+    base = [sys.executable, "-P", "-m", "tlutils.phishing.server", "--bundle", str(bundle)]
     rows = []
     if before_tree is not None:
         rows.append((f"before ({BEFORE}, lock)", base, {**os.environ, "PYTHONPATH": str(before_tree)}))
