@@ -111,7 +111,7 @@ def measure_server(label: str, command: list[str], env: dict, payloads: list[dic
     row = {"server": label, "start-up s": time.perf_counter() - started}
     try:
         row["first e-mail ms"] = post_json(f"{server.url}/score", payloads[0], timeout=120) * 1000
-        scale = 1 if quick else 2
+        scale = 1 if quick else 3
         for concurrency, requests in ((1, 12 * scale), (8, 24 * scale), (16, 32 * scale)):
             report = load_test(server.url, payloads, requests=requests, concurrency=concurrency, timeout=120)
             row[f"c{concurrency}"] = report

@@ -2,8 +2,8 @@
 scoring server running the real bundle (trained offline by ``train_detector``, or reused from the
 run's course cache), the demo inbox opened.
 
-What it checks: the server answers a small load test (6 e-mails, 2 at a time) without errors and
-prints its latency; the extension loads with the id the server's CORS expects; its options page
+What it checks: the server answers a small load test (12 e-mails, 4 at a time) without errors, at
+4 e-mails per second or more, and prints its latency; the extension loads with the id the server's CORS expects; its options page
 saves the server's address and reaches it; for every e-mail in the demo inbox the banner agrees
 with the server's own verdict (warning with the probability and reasons for phishing, nothing
 for legitimate), and at least one phishing e-mail is warned about and one legitimate e-mail is
@@ -65,7 +65,7 @@ def test_the_extension_warns_about_phishing_in_chromium(chromium, bundle, tmp_pa
     try:
         emails = list(demo_email_list())
         expected = {e.id: expected_answer(server.url, e) for e in emails}
-        report = load_test(server.url, sample_payloads(), requests=6, concurrency=2, max_seconds=120)
+        report = load_test(server.url, sample_payloads(), requests=12, concurrency=4, max_seconds=120)
         print(f"real bundle on loopback: {report}")
         with sync_playwright() as p:
             context = launch(p, chromium, tmp_path / "profile")
@@ -95,7 +95,11 @@ def test_the_extension_warns_about_phishing_in_chromium(chromium, bundle, tmp_pa
             assert shown["banner"] is None, f"{email.id}: a legitimate verdict shows a banner"
     assert any(e.label == 1 and seen[e.id]["state"] == "phishing" for e in emails), "no phishing e-mail warned about"
     assert any(e.label == 0 and seen[e.id]["state"] == "legitimate" for e in emails), "every legitimate e-mail warned about"
-    assert report.errors == 0 and report.requests == 6, report
+    assert report.errors == 0 and report.requests == 12, report
+    # One e-mail at a time behind a lock, BERT run eagerly, managed 2.2 e-mails/s on 2 cores (and
+    # 1.8 in benchmarks/server_latency.py's run, load 7); the pool of compiled models 10-12 in the
+    # same run. 4 leaves room for a loaded machine and still fails the one-at-a-time server.
+    assert report.requests_per_second >= 4, report
     assert status == f"Connected: bundle {bundle.name} ({health_name_digits(bundle)}), profile offline."
     assert not [line for line in server.log.read_text().splitlines() if "cuda" in line.lower() or "oneDNN" in line]
     assert (tmp_path / "warning.png").stat().st_size > 10_000
