@@ -9,11 +9,14 @@ HTML, the issue's "about 2 KB"):
    before, and compiled), rendering the screenshot, Lite0's forward pass, the head, the cues.
 2. Batching: each model's time per e-mail at batch sizes 1, 4 and 8. Batching pays only when
    that time falls with the batch size.
-3. The server as a process (``python -m tlutils.phishing.server --bundle ...``): time to a
+3. The pool's size: e-mails per second at concurrency 8 with 1, 2 and 3 scoring threads, in
+   this process, the sizes taking turns over several rounds (so that a shared machine's changing
+   load falls on all of them alike).
+4. The server as a process (``python -m tlutils.phishing.server --bundle ...``): time to a
    healthy ``/health``, the first e-mail's latency, p50/p95 at concurrency 1, 8 and 16, requests
    per second, and 503s (a full queue). "before" is the server of commit ``BEFORE`` (one scoring
    at a time behind a lock, eager BERT), extracted with ``git archive`` and run on the same
-   bundle; "after" is this tree's server with 1, 2 and 3 scoring threads.
+   bundle; "after" is this tree's server with its default pool.
 
 The machine may be shared: the load average is printed with the table; compare rows of one run.
 """
@@ -101,6 +104,24 @@ def batch_times(detector, payload: dict, repeats: int) -> list[tuple[int, float,
     return rows
 
 
+def pool_sizes(detector, payloads: list[dict], rounds: int, requests: int = 40) -> dict[int, list[float]]:
+    """E-mails per second at concurrency 8 for pools of 1, 2 and 3 threads, taking turns."""
+    import concurrent.futures
+
+    from tlutils.phishing.serving import ScoringPool
+
+    rates: dict[int, list[float]] = {1: [], 2: [], 3: []}
+    for _ in range(rounds):
+        for workers in rates:
+            pool = ScoringPool(detector.score, workers=workers, max_waiting=requests)
+            started = time.perf_counter()
+            with concurrent.futures.ThreadPoolExecutor(8) as clients:
+                list(clients.map(lambda i: pool.submit(**payloads[i % len(payloads)]).result(), range(requests)))
+            rates[workers].append(requests / (time.perf_counter() - started))
+            pool.close()
+    return rates
+
+
 def measure_server(label: str, command: list[str], env: dict, payloads: list[dict], quick: bool) -> dict:
     """Start one server, time its start-up and first e-mail, load-test it, stop it."""
     from tlutils.phishing.loadtest import load_test, post_json
@@ -127,9 +148,7 @@ def server_commands(bundle: Path, before_tree: Path | None) -> list[tuple[str, l
     rows = []
     if before_tree is not None:
         rows.append((f"before ({BEFORE}, lock)", base, {**os.environ, "PYTHONPATH": str(before_tree)}))
-    for workers in (1, 2, 3):
-        rows.append((f"after, {workers} worker{'s' * (workers > 1)}", [*base, "--workers", str(workers)],
-                     dict(os.environ)))
+    rows.append(("after (pool of 2, compiled BERT)", base, dict(os.environ)))
     return rows
 
 
@@ -182,6 +201,12 @@ def main() -> None:
     print("\n| batch size | BERT ms per e-mail (compiled) | Lite0 ms per e-mail |\n|---|---|---|")
     for size, bert, lite0 in batch_times(detector, payloads[0], repeats):
         print(f"| {size} | {bert:.1f} | {lite0:.1f} |")
+    from tlutils.phishing.serving import prepare_for_serving
+
+    rates = pool_sizes(prepare_for_serving(detector), payloads, rounds=2 if args.quick else 4)
+    print("\n| scoring threads | e-mails/s at concurrency 8, each round | mean |\n|---|---|---|")
+    for workers, values in rates.items():
+        print(f"| {workers} | {', '.join(f'{v:.1f}' for v in values)} | {np.mean(values):.1f} |")
     del detector
     with tempfile.TemporaryDirectory() as folder:
         before_tree = extract_before(Path(folder))

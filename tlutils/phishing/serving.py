@@ -1,18 +1,21 @@
 """How the scoring server runs the detector: the text model's forward pass compiled once, a
 warm-up before the server says it is healthy, and a bounded pool of scoring threads.
 
-Where one e-mail's time went before (2 cores, a 1.8 KB HTML e-mail, ``benchmarks/server_latency.py``
-prints these stages): BERT's forward pass run eagerly, op by op, 130-170 ms; rendering the
-screenshot 20-22 ms; EfficientNet-Lite0's forward pass 24 ms (Keras already compiles it);
-tokenising, the head, the cues and resizing 1-4 ms each. Compiled with ``tf.function``, the same
-BERT forward pass takes 30-40 ms, so one e-mail costs about 90 ms instead of 440.
+Where one e-mail's time went before (``benchmarks/server_latency.py`` prints these stages; 2
+cores shared with other jobs, load 6-9, a 1.7 KB HTML e-mail): BERT's forward pass run eagerly,
+op by op, 140-390 ms, plus a ``tf.data`` pipeline built for every call (its map traced anew,
+30-90 ms; ``tlutils.text.predict_logits`` now cuts batches with NumPy); rendering the screenshot
+11-36 ms; resizing and Lite0's forward pass 30-50 ms (Keras already compiles it); tokenising,
+the head and the cues 1-7 ms. Compiled with ``tf.function``, BERT's forward pass takes 37-76 ms.
 
-Batching or a pool? Batching pays when a model's time per e-mail falls with the batch size;
-here it hardly does (the benchmark measures it: BERT 8 e-mails at once cost about as much per
-e-mail as one at a time, Lite0 likewise), because both models already keep the two cores busy.
-A pool of two threads does better: one thread renders a screenshot (Python, holding the GIL)
-while the other runs a model (TensorFlow, which releases it). So the server scores with
-:class:`ScoringPool` and a small bounded queue in front of it; a full queue is a 503.
+Batching or a pool? Batching pays when a model's time per e-mail falls with the batch size; here
+it does not (BERT 36-55 ms per e-mail one at a time, 30-99 in batches of 4, 32-74 in batches of
+8; Lite0 likewise), because one e-mail already keeps both cores busy. For the same reason the
+pool's size hardly matters: with the sizes taking turns, 1, 2 and 3 threads gave 9.4, 10.8 and
+10.8 e-mails/s at concurrency 8 in one run and 8.5, 8.6 and 9.8 in another (load 7-10). The
+server keeps a pool of two (one thread can render, which holds the GIL, while the other runs a
+model) and a bounded queue in front of it, so that a burst gets a 503 instead of an ever longer
+wait; what made it fast is the compiled forward pass and the pipeline removed.
 """
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ import types
 from collections.abc import Callable
 from typing import Any
 
-DEFAULT_WORKERS = 2  # measured against 1 and 3 by benchmarks/server_latency.py
+DEFAULT_WORKERS = 2  # 1-3 measured alike (see above); two let rendering overlap a forward pass
 DEFAULT_QUEUE = 16  # e-mails waiting beyond those being scored; more are refused with a 503
 WARM_UP_EMAIL = {"subject": "Your invoice", "sender": "Payflow <billing@payflow.example>",
                  "html": "<p>Hello, your invoice for March is attached. Thank you!</p>"}
