@@ -36,11 +36,13 @@ async function serverAddress() {
   return server;
 }
 
-// The content script for the demo webmail, at the configured server's origin only.
+// The content script for the demo webmail, at the configured server's origin only. The port is
+// always written out: a match pattern without one matches every port.
 async function registerDemoScript() {
+  const server = new URL(await serverAddress());
   const script = {
     id: DEMO_SCRIPT,
-    matches: [`${await serverAddress()}/demo*`],
+    matches: [`http://${server.hostname}:${server.port || "80"}/demo*`],
     js: ["mail_readers.js", "banner.js", "content.js"],
     runAt: "document_idle",
   };

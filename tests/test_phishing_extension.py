@@ -23,7 +23,7 @@ def test_no_static_content_script_on_loopback_pages():
     service worker), never for every local port (test_phishing_extension_browser.py runs it)."""
     matches = [match for script in MANIFEST["content_scripts"] for match in script["matches"]]
     assert not [m for m in matches if "127.0.0.1" in m or "localhost" in m], matches
-    assert "matches: [`${await serverAddress()}/demo*`]" in SCRIPTS["service_worker.js"]
+    assert 'matches: [`http://${server.hostname}:${server.port || "80"}/demo*`]' in SCRIPTS["service_worker.js"]
 
 
 def test_every_file_the_manifest_names_is_there():
