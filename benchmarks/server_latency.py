@@ -19,6 +19,8 @@ HTML, the issue's "about 2 KB"):
    bundle; "after" is this tree's server with its default pool.
 
 The machine may be shared: the load average is printed with the table; compare rows of one run.
+Sections 1 and 2 need the detector of bundle format 1 (a fine-tuned ``text_model``), and the
+"before" server can only load such a bundle: with another detector they are skipped, saying so.
 """
 from __future__ import annotations
 
@@ -122,13 +124,18 @@ def pool_sizes(detector, payloads: list[dict], rounds: int, requests: int = 40) 
     return rates
 
 
-def measure_server(label: str, command: list[str], env: dict, payloads: list[dict], quick: bool) -> dict:
-    """Start one server, time its start-up and first e-mail, load-test it, stop it."""
+def measure_server(label: str, command: list[str], env: dict, payloads: list[dict], quick: bool) -> dict | None:
+    """Start one server, time its start-up and first e-mail, load-test it, stop it (None, said
+    in one line, when it does not start)."""
     from tlutils.phishing.loadtest import load_test, post_json
     from tlutils.phishing.process import start_server
 
     started = time.perf_counter()
-    server = start_server(command=command, wait_seconds=600, env=env)
+    try:
+        server = start_server(command=command, wait_seconds=600, env=env)
+    except RuntimeError as error:
+        print(f"No row for {label}: {str(error).splitlines()[-1]}")
+        return None
     row = {"server": label, "start-up s": time.perf_counter() - started}
     try:
         row["first e-mail ms"] = post_json(f"{server.url}/score", payloads[0], timeout=120) * 1000
@@ -195,12 +202,15 @@ def main() -> None:
           f"characters on average; load average at the start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     detector = load_detector(bundle)
     repeats = 5 if args.quick else 15
-    print("\n| stage of one e-mail (in process) | median ms |\n|---|---|")
-    for stage, ms in stage_times(detector, payloads[0], repeats):
-        print(f"| {stage} | {ms:.1f} |")
-    print("\n| batch size | BERT ms per e-mail (compiled) | Lite0 ms per e-mail |\n|---|---|---|")
-    for size, bert, lite0 in batch_times(detector, payloads[0], repeats):
-        print(f"| {size} | {bert:.1f} | {lite0:.1f} |")
+    if hasattr(detector, "text_model"):
+        print("\n| stage of one e-mail (in process) | median ms |\n|---|---|")
+        for stage, ms in stage_times(detector, payloads[0], repeats):
+            print(f"| {stage} | {ms:.1f} |")
+        print("\n| batch size | BERT ms per e-mail (compiled) | Lite0 ms per e-mail |\n|---|---|---|")
+        for size, bert, lite0 in batch_times(detector, payloads[0], repeats):
+            print(f"| {size} | {bert:.1f} | {lite0:.1f} |")
+    else:
+        print("No stage or batch tables: this detector has no fine-tuned text_model (bundle format 1).")
     from tlutils.phishing.serving import prepare_for_serving
 
     rates = pool_sizes(prepare_for_serving(detector), payloads, rounds=2 if args.quick else 4)
@@ -212,7 +222,7 @@ def main() -> None:
         before_tree = extract_before(Path(folder))
         rows = [measure_server(label, command, env, payloads, args.quick)
                 for label, command, env in server_commands(bundle, before_tree)]
-    print_servers(rows)
+    print_servers([row for row in rows if row is not None])
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 
