@@ -171,6 +171,8 @@ def extract_before(folder: Path) -> Path | None:
 
 def print_servers(rows: list[dict]) -> None:
     """The servers' table, with each row's ratio against the first (before)."""
+    if not rows:
+        return
     print("\n| server | start-up s | first e-mail ms | c1 p50 ms | c1 p95 ms | c8 p50 ms | c8 req/s "
           "| c16 p50 ms | c16 req/s | c16 503s |")
     print("|---|---|---|---|---|---|---|---|---|---|")
