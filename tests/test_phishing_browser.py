@@ -3,7 +3,7 @@ scoring server running the real bundle (trained offline by ``train_detector``, o
 run's course cache), the demo inbox opened.
 
 What it checks: the server answers a small load test (12 e-mails, 4 at a time) without errors, at
-4 e-mails per second or more, and prints its latency; the extension loads with the id the server's CORS expects; its options page
+3.5 e-mails per second or more, and prints its latency; the extension loads with the id the server's CORS expects; its options page
 saves the server's address and reaches it; for every e-mail in the demo inbox the banner agrees
 with the server's own verdict (warning with the probability and reasons for phishing, nothing
 for legitimate), and at least one phishing e-mail is warned about and one legitimate e-mail is
@@ -43,10 +43,11 @@ def bundle():
     return train_detector(tlutils.setup("offline", verbose=False))
 
 
-def expected_answer(url: str, email) -> dict:
-    """The server's own answer for an e-mail, sent as the content script sends it (both parts)."""
+def expected_answer(url: str, email, shown_html: str) -> dict:
+    """The server's own answer for an e-mail as the demo page shows it (its HTML without the
+    elements that would connect, and its plain-text part), sent as the content script sends it."""
     payload = {"subject": email.subject, "sender": f"{email.sender_name} <{email.sender_address}>",
-               "html": email.html, "text": email.text}
+               "html": shown_html, "text": email.text}
     request = urllib.request.Request(f"{url}/score", data=json.dumps(payload).encode(), method="POST",
                                      headers={"Content-Type": "application/json"})
     with LOOPBACK_OPENER.open(request, timeout=120) as response:
@@ -64,7 +65,7 @@ def test_the_extension_warns_about_phishing_in_chromium(chromium, bundle, tmp_pa
     server = start_server(bundle=bundle)
     try:
         emails = list(demo_email_list())
-        expected = {e.id: expected_answer(server.url, e) for e in emails}
+        expected = {}
         report = load_test(server.url, sample_payloads(), requests=12, concurrency=4, max_seconds=120)
         print(f"real bundle on loopback: {report}")
         with sync_playwright() as p:
@@ -78,6 +79,8 @@ def test_the_extension_warns_about_phishing_in_chromium(chromium, bundle, tmp_pa
                 seen = {}
                 for email in emails:
                     seen[email.id] = open_email(page, email.id)
+                    shown_html = page.get_attribute("#reading-pane iframe.tl-body", "srcdoc")
+                    expected[email.id] = expected_answer(server.url, email, shown_html)
                     if expected[email.id]["verdict"] == "phishing":
                         page.screenshot(path=tmp_path / "warning.png")
             finally:
@@ -87,7 +90,7 @@ def test_the_extension_warns_about_phishing_in_chromium(chromium, bundle, tmp_pa
 
     for email in emails:
         answer, shown = expected[email.id], seen[email.id]
-        assert shown["state"] == answer["verdict"], email.id
+        assert shown["state"] == answer["verdict"].replace(" ", "-"), email.id  # "cannot judge" -> "cannot-judge"
         if answer["verdict"] == "phishing":
             assert f"({round(answer['probability'] * 100)}% probability)" in shown["banner"]
             assert all(reason in shown["banner"] for reason in answer["reasons"])
@@ -96,10 +99,11 @@ def test_the_extension_warns_about_phishing_in_chromium(chromium, bundle, tmp_pa
     assert any(e.label == 1 and seen[e.id]["state"] == "phishing" for e in emails), "no phishing e-mail warned about"
     assert any(e.label == 0 and seen[e.id]["state"] == "legitimate" for e in emails), "every legitimate e-mail warned about"
     assert report.errors == 0 and report.requests == 12, report
-    # One e-mail at a time behind a lock, BERT run eagerly, managed 2.2 e-mails/s on 2 cores (and
-    # 1.8 in benchmarks/server_latency.py's run, load 7); the pool of compiled models 10-12 in the
-    # same run. 4 leaves room for a loaded machine and still fails the one-at-a-time server.
-    assert report.requests_per_second >= 4, report
+    # One e-mail at a time behind a lock, BERT run eagerly, managed 2.2 e-mails/s on 2 cores (1.6
+    # in benchmarks/server_latency.py's run at load 10, where the pool of compiled models managed
+    # 10.2); this test measured 10.4 at load 6 and 6.0 at load 10. 3.5 leaves room for a loaded
+    # machine and still fails the one-at-a-time server.
+    assert report.requests_per_second >= 3.5, report
     assert status == f"Connected: bundle {bundle.name} ({health_name_digits(bundle)}), profile offline."
     assert not [line for line in server.log.read_text().splitlines() if "cuda" in line.lower() or "oneDNN" in line]
     assert (tmp_path / "warning.png").stat().st_size > 10_000
