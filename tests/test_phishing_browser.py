@@ -3,11 +3,12 @@ scoring server running the real bundle (trained offline by ``train_detector``, o
 run's course cache), the demo inbox opened.
 
 What it checks: the server answers a small load test (12 e-mails, 4 at a time) without errors, at
-3.5 e-mails per second or more, and prints its latency; the extension loads with the id the server's CORS expects; its options page
-saves the server's address and reaches it; for every e-mail in the demo inbox the banner agrees
-with the server's own verdict (warning with the probability and reasons for phishing, nothing
-for legitimate), and at least one phishing e-mail is warned about and one legitimate e-mail is
-not; the server starts without TensorFlow's native start-up lines. Screenshots go to the test's
+3.5 e-mails per second or more, and prints its latency; the extension loads with the id the
+server's CORS expects; its options page saves the server's address, reaches it and names the
+bundle; for every e-mail in the demo inbox the banner agrees with the server's own verdict on
+what the page shows (warning with the probability and reasons for phishing, nothing for
+legitimate), and at least one phishing e-mail is warned about and one legitimate e-mail is not;
+the server starts without TensorFlow's native start-up lines. Screenshots go to the test's
 tmp folder. (The extension's own behaviour, with the server down, on other pages, and what the
 page can read, is test_phishing_extension_browser.py's, with a fake detector.)
 
