@@ -11,11 +11,12 @@ the head and the cues 1-7 ms. Compiled with ``tf.function``, BERT's forward pass
 Batching or a pool? Batching pays when a model's time per e-mail falls with the batch size; here
 it does not (BERT 36-55 ms per e-mail one at a time, 30-99 in batches of 4, 32-74 in batches of
 8; Lite0 likewise), because one e-mail already keeps both cores busy. For the same reason the
-pool's size hardly matters: with the sizes taking turns, 1, 2 and 3 threads gave 9.4, 10.8 and
-10.8 e-mails/s at concurrency 8 in one run and 8.5, 8.6 and 9.8 in another (load 7-10). The
-server keeps a pool of two (one thread can render, which holds the GIL, while the other runs a
-model) and a bounded queue in front of it, so that a burst gets a 503 instead of an ever longer
-wait; what made it fast is the compiled forward pass and the pipeline removed.
+pool's size matters little: with the sizes taking turns, 1, 2 and 3 threads gave 9.4, 10.8 and
+10.8 e-mails/s at concurrency 8 in one run, 8.5, 8.6 and 9.8 in another and 7.9, 10.3 and 11.0 in
+a third (load 7-10, where more threads also take a larger share of a machine other jobs use).
+The server keeps a pool of two, one per core (one thread can render, which holds the GIL, while
+the other runs a model), and a bounded queue in front of it, so that a burst gets a 503 instead
+of an ever longer wait; what made it fast is the compiled forward pass and the pipeline removed.
 """
 from __future__ import annotations
 
