@@ -100,3 +100,47 @@ def test_the_five_practice_questions_of_the_source_are_asked():
                      "Why use a low learning rate", "When should you use feature extraction instead of fine-tuning",
                      "How does BERT encode input text", "role of the GlobalAveragePooling2D layer"):
         assert question in asked, question
+
+
+# -- statements the lessons make, checked against what their code does or their stored run shows --
+def _stored_text(nb, marker: str) -> str:
+    """The stored stream output of the one code cell whose source contains ``marker``."""
+    cell = next(c for c in nb.cells if c.cell_type == "code" and marker in c.source)
+    return "".join(o.get("text", "") for o in cell.outputs)
+
+
+def _prose(nb) -> str:
+    return " ".join(" ".join(c.source.split()) for c in nb.cells if c.cell_type == "markdown")
+
+
+def test_lesson_04_quotes_its_stored_run_truly():
+    nb = nbformat.read(next(p for p in NOTEBOOKS if p.name.startswith("04")), as_version=4)
+    table = _stored_text(nb, 'print(f"{\'approach\':<20}')
+    rows = {line[:20].strip(): line[20:].split() for line in table.splitlines()[1:] if line.strip()}
+    val, test = float(rows["random weights"][0]), float(rows["random weights"][1])
+    prose = _prose(nb)
+    assert f"stored run: validation {val:.2f}, test {test:.2f}" in prose
+    extraction, fine_tuning = float(rows["feature extraction"][1]), float(rows["fine-tuning"][1])
+    assert f"({extraction:.3f} against {fine_tuning:.3f}" in prose and extraction >= fine_tuning - 0.03
+
+
+def test_lesson_00_says_what_its_loader_does_with_heic(tmp_path):
+    from tlutils.data import load_image_folder
+
+    nb = nbformat.read(next(p for p in NOTEBOOKS if p.name.startswith("00")), as_version=4)
+    assert "phone photos in HEIC (a format the loader does not decode: it lists them as skipped" in _prose(nb)
+    source = sorted((ROOT / "tlutils" / "course_data" / "photos").glob("*/*.jpg"))[:4]
+    for index, photo in enumerate(source):
+        (tmp_path / f"class{index % 2}").mkdir(exist_ok=True)
+        (tmp_path / f"class{index % 2}" / photo.name).write_bytes(photo.read_bytes())
+    (tmp_path / "class0" / "IMG_0001.heic").write_bytes(b"\x00\x00\x00\x18ftypheic" + bytes(64))
+    loaded = load_image_folder(tmp_path, split=(0.5, 0.25, 0.25))
+    assert [name for name, _ in loaded.skipped] == ["class0/IMG_0001.heic"]
+
+
+def test_lesson_03_gives_the_size_of_the_file_it_downloads():
+    nb = nbformat.read(next(p for p in NOTEBOOKS if p.name.startswith("03")), as_version=4)
+    prose = _prose(nb)
+    assert "about 536 MB for BERT-base, almost all of it `tf_model.h5`" in prose and "440 MB for BERT-base" not in prose
+    from tlutils.text import HUB_FILES
+    assert "tf_model.h5" in HUB_FILES and not any(name.endswith((".bin", ".safetensors")) for name in HUB_FILES)

@@ -313,10 +313,11 @@ def _result_line(result: dict[str, float] | None) -> str:
             f"drift {result['drift']:.2f}, {result['trainable']:,} trained")
 
 
-def plot_strategy_chart(results: dict[str, dict[str, float]], task: str, title: str = "") -> plt.Figure:
+def plot_strategy_chart(results: dict[str, dict[str, float]], task: str, here: str | None = None,
+                        title: str = "") -> plt.Figure:
     """The source's strategy table as a decision chart, each strategy's box showing what a lesson
-    measured for it (``results[strategy]``: test accuracy, drift, trainable), and ``task`` (where
-    the lesson's own task falls) under it.
+    measured for it (``results[strategy]``: test accuracy, drift, trainable), ``task`` (where
+    the lesson's own task falls) under it, and the box of strategy ``here`` drawn bold.
 
     Example:
         >>> r = {"feature extraction": {"test accuracy": 0.9, "drift": 0.0, "trainable": 770}}
@@ -328,8 +329,9 @@ def plot_strategy_chart(results: dict[str, dict[str, float]], task: str, title: 
     for key, (text, x, y) in _CHART_NODES.items():
         leaf = key not in ("compute", "data")
         ax.text(x, y, text + (_result_line(results.get(key)) if leaf else ""), ha="center", va="center",
-                fontsize=8.5, bbox=dict(boxstyle="round,pad=0.5", fc="#e8f0fb" if leaf else "#fdf3dc",
-                                        ec="#4c72b0" if leaf else "#c08a1e"))
+                fontsize=8.5, fontweight="bold" if key == here else "normal",
+                bbox=dict(boxstyle="round,pad=0.5", fc="#e8f0fb" if leaf else "#fdf3dc",
+                          ec="#4c72b0" if leaf else "#c08a1e", lw=2.5 if key == here else 1.0))
     for start, end, answer in _CHART_EDGES:
         (_, x0, y0), (_, x1, y1) = _CHART_NODES[start], _CHART_NODES[end]
         down = y1 < y0  # else a step to the right, on one level
