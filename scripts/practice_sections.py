@@ -137,24 +137,23 @@ assert counted and measured""").source)
 # -- lesson 01 and 02: the existing count exercises refuse the lesson's model and printed counts -
 def lesson_01(cells: list) -> None:
     for name in ("small_head_model", "flatten_model"):
-        for index, cell in enumerate(cells):
+        for cell in cells:
             marker = f"tlutils.exercises.check_trainable_count({name}, predicted)"
-            if marker in cell.source:
-                cell.source = cell.source.replace(
-                    marker, f"tlutils.exercises.check_trainable_count({name}, predicted, lesson_models=[model],\n"
-                            f"{' ' * 49}printed=[trainable])")
+            cell.source = cell.source.replace(
+                marker, f"tlutils.exercises.check_trainable_count({name}, predicted, lesson_models=[model, vgg16_model],\n"
+                        f"{' ' * 49}printed=[trainable])")
 
 
 def lesson_02(cells: list) -> None:
     for cell in cells:
         cell.source = cell.source.replace(
-            "tlutils.exercises.check_trainable_count(model, predicted)",
-            "tlutils.exercises.check_trainable_count(model, predicted, printed=[132_613, counts.trainable])")
+            "tlutils.exercises.check_trainable_count(vgg16_model, predicted)",
+            "tlutils.exercises.check_trainable_count(vgg16_model, predicted, printed=[132_613, counts.trainable])")
     replace(cells, "stages = ...", """
 # Your turn: a loop over the stages that unfreezes the base and fills this list.
 stages = ...
 
-tlutils.exercises.check_gradual_unfreezing(base_model, stages)""")
+tlutils.exercises.check_gradual_unfreezing(vgg16_base, stages)""")
 
 
 # -- lesson 03: sentiment from embeddings, with no training ---------------------------------------
@@ -285,8 +284,8 @@ assert feedback""")])
 
 def lesson_06(cells: list) -> None:
     for cell in cells:
-        cell.source = cell.source.replace("tlutils.exercises.check_new_approach(linear_probe(ctx))",
-                                          "tlutils.exercises.check_new_approach(linear_probe(ctx), existing=results)")
+        cell.source = cell.source.replace("tlutils.exercises.check_new_approach(linear_probe())",
+                                          "tlutils.exercises.check_new_approach(linear_probe(), existing=results)")
         cell.source = cell.source.replace("feedback = tlutils.exercises.check_new_approach(probe_result)",
                                           "feedback = tlutils.exercises.check_new_approach(probe_result, existing=results)")
 
