@@ -10,7 +10,6 @@ import dataclasses
 import errno
 import http.server
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -18,8 +17,6 @@ import threading
 import time
 from pathlib import Path
 
-import nbformat
-import nbval.plugin
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,43 +90,6 @@ def pytest_xdist_make_scheduler(config, log):
 
     config.option.loadscopereorder = False
     return GroupScheduling(config, log)
-
-
-SOLUTION_TAG = "solution"
-_SOLUTION_CODE = re.compile(r"```python\n(.*?)\n```", re.DOTALL)
-
-
-def solution_code(cell) -> str | None:
-    """The code of a worked solution: a markdown cell tagged ``solution`` that folds it in
-    ``<details>`` (JupyterLab, Colab, GitHub and nbviewer all render it closed), or None."""
-    if cell.cell_type != "markdown" or SOLUTION_TAG not in cell.metadata.get("tags", []):
-        return None
-    found = _SOLUTION_CODE.search(cell.source)
-    return found.group(1) if found else None
-
-
-def solutions_as_code(nb):
-    """The notebook with each folded solution turned into a code cell, so that nbval runs every
-    worked solution (each asserts its own check) in the lesson's kernel."""
-    for index, cell in enumerate(nb.cells):
-        code = solution_code(cell)
-        if code is not None:
-            nb.cells[index] = nbformat.v4.new_code_cell(code, metadata={"tags": [SOLUTION_TAG]})
-    return nb
-
-
-class _NbformatRunningSolutions:
-    """nbformat as nbval's collector sees it: ``read`` also turns folded solutions into code."""
-
-    def __getattr__(self, name):
-        return getattr(nbformat, name)
-
-    @staticmethod
-    def read(*args, **kwargs):
-        return solutions_as_code(nbformat.read(*args, **kwargs))
-
-
-nbval.plugin.nbformat = _NbformatRunningSolutions()
 
 
 @pytest.fixture(autouse=True)

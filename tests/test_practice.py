@@ -10,7 +10,8 @@ import re
 import nbformat
 import pytest
 
-from conftest import ROOT, solution_code
+from conftest import ROOT
+from notebook_solutions import solution_code
 from tlutils import quiz, quizzes
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

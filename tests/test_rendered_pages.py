@@ -8,7 +8,8 @@ import pytest
 from nbconvert import HTMLExporter
 from playwright.sync_api import sync_playwright
 
-from conftest import ROOT, solution_code
+from conftest import ROOT
+from notebook_solutions import solution_code
 from tlutils import quizzes
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
