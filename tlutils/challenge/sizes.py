@@ -23,8 +23,8 @@ class ChallengeSizes:
     head_epochs: int  # feature extraction: epochs of the head on cached features
     fine_tune_epochs: int  # fine-tuning: epochs with the top 20 layers unfrozen
     scratch_epochs: int  # training from scratch
-    # Run training, evaluation and prediction eagerly instead of building tf.function graphs: only
-    # for the offline dry run, whose two steps per epoch cost less than tracing ResNet50's graphs.
+    # Run training, evaluation and prediction eagerly instead of building tf.function graphs (for
+    # debugging; no profile does: offline, with Lite0, graphs and eager runs took about as long).
     run_eagerly: bool = False
 
 
