@@ -5,7 +5,7 @@ and the lesson open them there. Labels are left out: the page shows what a mail 
 
 >>> inbox = demo_emails()
 >>> len(inbox), sorted(inbox[0])
-(6, ['html', 'id', 'sender_address', 'sender_name', 'subject'])
+(6, ['html', 'id', 'sender_address', 'sender_name', 'subject', 'text'])
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import itertools
 from .data import Email, load_emails
 
 PER_CLASS = 3
-SHOWN = ("id", "sender_name", "sender_address", "subject", "html")
+SHOWN = ("id", "sender_name", "sender_address", "subject", "html", "text")  # text: the plain-text part
 
 
 def pick_demo_emails(emails: list[Email], per_class: int = PER_CLASS) -> list[Email]:
