@@ -205,7 +205,10 @@ def main() -> None:
                 r = record(name, folder, path, raw, label)
                 if r is not None:
                     records.append(r)
-    print(f"{len(records)} readable e-mails")
+    for source in sorted({r["source"] for r in records}):
+        mine = [r for r in records if r["source"] == source]
+        print(f"{source}: {len(mine)} readable e-mails, {sum(r['english'] for r in mine) / len(mine):.0%} English, "
+              f"{sum(r['format'] == 'html' for r in mine) / len(mine):.0%} HTML")
     write(split_records(records), args.out)
 
 

@@ -81,7 +81,7 @@ REAL = {name: data.load_emails(name, corpus="real") for name in data.CORPORA["re
 
 def test_real_sets_sizes_languages_and_markers():
     counts = {name: (len(e), sum(x.label for x in e)) for name, e in REAL.items()}
-    assert counts == {"train": (284, 150), "validation": (120, 60), "test": (240, 120),
+    assert counts == {"train": (445, 230), "validation": (120, 60), "test": (240, 120),
                       "test_other_languages": (41, 41)}
     for name, emails in REAL.items():
         assert all(e.english for e in emails) == (name != "test_other_languages")

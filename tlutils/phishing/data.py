@@ -20,6 +20,7 @@ kept for the demo inbox and for unit tests, whose template split shows what synt
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gzip
 import json
 import re
@@ -76,7 +77,7 @@ class Email:
         """The From line as a mail client shows it: ``Name <address>``."""
         return f"{self.sender_name} <{self.sender_address}>" if self.sender_name else self.sender_address
 
-    @property
+    @functools.cached_property
     def model_text(self) -> str:
         """What the text model reads (:func:`tlutils.phishing.inputs.model_text`, as the server does)."""
         return model_text(subject=self.subject, html=self.html, text=self.text)

@@ -115,7 +115,7 @@ def slices(folder: str | Path, model: str = "ensemble") -> dict[str, dict[str, A
         "legitimate = hard ham": lambda e: e.label or e.source.endswith("hard-ham")}
     out = {}
     for name, keep in rules.items():
-        i = np.asarray([keep(e) for e in emails])
+        i = np.asarray([bool(keep(e)) for e in emails])
         out[name] = metrics(found["labels"][i], found[model][i], threshold)
     return out
 
@@ -156,7 +156,7 @@ def cross_corpus(folder: str | Path, model: str = "text", C: float | None = None
         return e.source.endswith("easy-ham") if not e.label else (e.year or 0) <= 2024
 
     def rows(split: str, keep: Callable[[Any], bool]) -> np.ndarray:
-        return np.asarray([keep(e) for e in parts[split]])
+        return np.asarray([bool(keep(e)) for e in parts[split]])
 
     head = LinearHead.fit(X[f"{model}_train"][rows("train", seen)],
                           X["labels_train"][rows("train", seen)], C=C)

@@ -205,7 +205,8 @@ class Reader:
             if tag == "textarea" or "<" in swallowed:
                 self.markup(swallowed, style, depth + 1)
         elif tag == "input":
-            self.text(element.get("value") or element.get("placeholder"), style)
+            if element.get("type", "").lower() != "hidden":
+                self.text(element.get("value") or element.get("placeholder"), style)
         else:
             self.text(element.text, style)
             for child in element:

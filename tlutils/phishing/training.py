@@ -55,8 +55,10 @@ def realistic_subset(ids: list[str], labels: list[int]) -> list[int]:
     """Positions of ``test_realistic`` within the test split: every legitimate e-mail and the first
     :data:`REALISTIC_PHISHING` phishing ones by id, a base rate an inbox might see after its filters.
 
-    >>> realistic_subset(["c", "a", "b", "d"], [1, 1, 0, 0])[:3]
-    [1, 2, 3]
+    >>> ids, labels = [f"e{i:02}" for i in range(20)], [1] * 10 + [0] * 10
+    >>> kept = realistic_subset(ids, labels)
+    >>> len(kept), sum(labels[i] for i in kept)
+    (16, 6)
     """
     phishing = sorted((i for i, y in enumerate(labels) if y), key=lambda i: ids[i])[:REALISTIC_PHISHING]
     return sorted([i for i, y in enumerate(labels) if not y] + phishing)
