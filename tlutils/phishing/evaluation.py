@@ -171,8 +171,10 @@ def cross_corpus(folder: str | Path, model: str = "text", C: float | None = None
 
 def synthetic_to_real(detector: Any, folder: str | Path) -> dict[str, dict[str, Any]]:
     """What the course's synthetic e-mails hid: a text head trained on the synthetic training
-    e-mails (threshold chosen on the synthetic validation ones), tested on the synthetic test
-    e-mails and on the real test e-mails. Runs the text model on the 272 synthetic e-mails."""
+    e-mails, tested on the synthetic test e-mails and on the real test e-mails, at the threshold
+    the synthetic lesson used (0.5; the synthetic validation e-mails are too easy to choose one:
+    every threshold between their classes gives precision 1). Runs the text model on the 224
+    synthetic training and test e-mails."""
     from .training import RECIPE
 
     def read(split: str) -> tuple[np.ndarray, np.ndarray]:
@@ -180,9 +182,9 @@ def synthetic_to_real(detector: Any, folder: str | Path) -> dict[str, dict[str, 
         return (detector.encoder.features([e.model_text for e in emails], int(detector.info["max_length"])),
                 np.asarray([e.label for e in emails]))
 
-    (X_train, y_train), (X_val, y_val), (X_test, y_test) = read("train"), read("validation"), read("test")
+    (X_train, y_train), (X_test, y_test) = read("train"), read("test")
     head = LinearHead.fit(X_train, y_train, C=RECIPE["text"]["C"])
-    threshold = choose_threshold(y_val, head.probabilities(X_val))
+    threshold = 0.5
     real = features(folder)
     return {"synthetic test": metrics(y_test, head.probabilities(X_test), threshold),
             "real test": metrics(real["labels_test"], head.probabilities(real["text_test"]), threshold)}
