@@ -9,19 +9,21 @@ function textOf(root, selector) {
   return node ? node.textContent.trim() : "";
 }
 
-// The course's demo webmail (GET /demo on the scoring server).
+// The course's demo webmail (GET /demo on the scoring server): the HTML part in a sandboxed
+// iframe's srcdoc, the plain-text part (when the e-mail has one) in pre.tl-text-part; both are
+// sent when both are there (the detector's text model reads the plain text).
 function readDemoEmail(doc) {
   const pane = doc.querySelector("#reading-pane[data-email-id]");
   const body = pane && pane.querySelector("iframe.tl-body");
-  if (!pane || !body) return null;
-  return {
-    key: pane.dataset.emailId,
-    email: {
-      subject: textOf(pane, ".tl-subject"),
-      sender: pane.querySelector(".tl-from").dataset.sender || textOf(pane, ".tl-from"),
-      html: body.getAttribute("srcdoc") || "",
-    },
+  const textPart = pane && pane.querySelector("pre.tl-text-part");
+  if (!pane || (!body && !textPart)) return null;
+  const email = {
+    subject: textOf(pane, ".tl-subject"),
+    sender: pane.querySelector(".tl-from").dataset.sender || textOf(pane, ".tl-from"),
   };
+  if (body) email.html = body.getAttribute("srcdoc") || "";
+  if (textPart) email.text = textPart.textContent;
+  return { key: pane.dataset.emailId, email };
 }
 
 // Gmail: subject h2.hP, sender span.gD[email], body div.a3s of the last expanded message.

@@ -35,7 +35,9 @@ document.getElementById("check").addEventListener("click", async () => {
   try {
     const response = await fetch(`${address()}/health`);
     const health = await response.json();
-    status.textContent = `Connected: bundle ${health.bundle}, profile ${health.profile}.`;
+    // The bundle's name (its folder and fingerprint); "format N" only for a server without one.
+    const bundle = health.name || `of format ${health.bundle}`;
+    status.textContent = `Connected: bundle ${bundle}, profile ${health.profile}.`;
   } catch (error) {
     status.textContent = error.message.startsWith("Use ") ? error.message : "No scoring server answers at that address.";
   }

@@ -5,14 +5,14 @@ Usage: TLUTILS_PROFILE=offline python scripts/refresh_notebooks.py notebooks/*.i
 
 Two kinds of notebook:
 
-* Lessons whose offline run is real (real pretrained weights on real data: lesson 00 and the
-  text lessons) name that run in their metadata, ``"tlutils": {"stored_run": {...}}`` (profile,
+* Lessons whose offline run is real (real pretrained weights on real data: every lesson since
+  EfficientNet-Lite0 stands in for VGG16 and ResNet50 offline) name that run in their metadata, ``"tlutils": {"stored_run": {...}}`` (profile,
   models, data). They keep every output, figures included (small PNGs), so a reader on GitHub
   sees real results; the cell tagged ``stored-run-label`` is rewritten to say which run made
   them and when. Widget views are dropped (they need a live kernel).
-* The others (VGG16 and ResNet50 have random weights offline) keep only the outputs of cells
-  tagged ``nbval-check-output``, which print what is the same in every profile: any other
-  output of an offline run would show a dry run as if it were a result.
+* A lesson without that metadata keeps only the outputs of cells tagged
+  ``nbval-check-output``, which print what is the same in every profile (for a lesson whose
+  offline run would not be real: its other outputs would show a dry run as if it were a result).
 
 Every kept output has an execution count (nbval refuses stored outputs on a cell never run).
 """
@@ -71,6 +71,17 @@ def _trusted(outputs: list, count: int) -> list:
     return kept
 
 
+def shorten_cache_paths(nb: nbformat.NotebookNode, cache: str | None) -> None:
+    """Print the course cache of this run as the default a learner has, ``~/.cache/tlutils``
+    (the refresh runs in a temporary cache, whose path means nothing to a reader)."""
+    if not cache:
+        return
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.output_type == "stream":
+                output.text = output.text.replace(cache.rstrip("/"), "~/.cache/tlutils")
+
+
 def keep_trusted_outputs(nb: nbformat.NotebookNode, run: dict | None) -> None:
     """Keep what a reader may trust and number those cells: every code cell's outputs after a
     real ``run`` (whose label cell is rewritten), else only the checked cells' outputs."""
@@ -107,6 +118,7 @@ def refresh(path: Path, timeout: int = 900) -> None:
     if run is not None:
         run["date"] = datetime.date.today().isoformat()
     keep_trusted_outputs(nb, run)
+    shorten_cache_paths(nb, os.environ.get("TLUTILS_CACHE"))
     nbformat.write(nb, path)
     print(f"refreshed {path}")
 

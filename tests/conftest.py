@@ -63,7 +63,7 @@ GROUP_SECONDS = {"bert-classifier": 600, "phishing-bundle": 320, "flowers102-run
                  "notebooks/02_fine_tuning.ipynb": 43, "tests/test_lab_browser.py": 34,
                  "tests/test_adapters.py": 33, "notebooks/01_feature_extraction.ipynb": 32,
                  "tests/test_downloads.py": 24, "tests/test_text.py": 22, "tests/test_lite0.py": 21,
-                 "tests/test_installed.py": 18}
+                 "tests/test_installed.py": 18, "tests/test_phishing_extension_browser.py": 14}
 
 
 def pytest_collection_modifyitems(config, items):

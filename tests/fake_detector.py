@@ -24,18 +24,23 @@ class FakeDetector:
 
     def score(self, *, subject: str, sender: str, html: str | None = None, text: str | None = None) -> dict:
         """A fixed-shape answer like ``Detector.score``'s (probabilities as NumPy floats, as models
-        give them); ValueError for the subject "refuse", RuntimeError for "crash"."""
+        give them); ValueError for the subject "refuse", RuntimeError for "crash", and the
+        "cannot judge" answer for "unreadable". The reason names the parts it was sent."""
         self.calls.append({"subject": subject, "sender": sender, "html": html, "text": text})
         if subject == "refuse":
             raise ValueError("The fake detector refuses e-mails whose subject is 'refuse'.")
         if subject == "crash":
             raise RuntimeError("a bug in the fake detector")
+        if subject == "unreadable":
+            return {"probability": None, "verdict": "cannot judge", "threshold": 0.5, "models": None,
+                    "shares": None, "reasons": ["The e-mail has no text the fake detector can read."]}
         phishing = "password" in f"{html or ''} {text or ''}".lower()
         probability = np.float32(0.9 if phishing else 0.1)
+        parts = " and ".join(name for name, value in (("HTML", html), ("text", text)) if value)
         return {"probability": probability, "verdict": "phishing" if phishing else "legitimate",
                 "threshold": 0.5, "models": {"text": probability, "screenshot": probability},
                 "shares": {"text": 0.5, "screenshot": 0.5},
-                "reasons": ["The body asks for a password."] if phishing else []}
+                "reasons": [f"The body asks for a password (read: {parts})."] if phishing else []}
 
 
 def main(argv: list[str]) -> None:

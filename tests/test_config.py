@@ -28,8 +28,9 @@ def test_unknown_profile_names_the_choices(monkeypatch):
 def test_profiles_shrink_from_full_to_offline():
     full, quick, offline = (config.PROFILES[n] for n in ("full", "quick", "offline"))
     assert full.image_size > quick.image_size > offline.image_size >= 32  # VGG16's minimum
-    assert full.max_train is None and quick.max_train > offline.max_train
-    assert offline.dry_run and offline.offline and not quick.dry_run
+    assert full.epochs >= quick.epochs and quick.max_train is not None
+    assert offline.offline and offline.vision_stand_in and not quick.vision_stand_in
+    assert not any(p.dry_run for p in (full, quick, offline))  # pretrained everywhere
 
 
 def test_cache_folder_follows_environment(monkeypatch, tmp_path):
@@ -44,7 +45,7 @@ def test_setup_prints_versions_profile_device_and_banner(capsys, clean_environ, 
     cfg = tlutils.setup("offline")
     out = capsys.readouterr().out
     assert cfg.profile == "offline" and tlutils.current() is cfg
-    for text in ("tensorflow 2.21.0", "profile: offline", "device: CPU", "OFFLINE DRY RUN"):
+    for text in ("tensorflow 2.21.0", "profile: offline", "device: CPU", "EfficientNet-Lite0 (ImageNet) stands in"):
         assert text in out
     assert clean_environ["HF_HUB_OFFLINE"] == "1"
 
@@ -52,7 +53,8 @@ def test_setup_prints_versions_profile_device_and_banner(capsys, clean_environ, 
 def test_setup_without_banner_in_real_profiles(capsys, clean_environ, tmp_path):
     clean_environ["TLUTILS_CACHE"] = str(tmp_path)
     tlutils.setup("quick")
-    assert "DRY RUN" not in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "DRY RUN" not in out and "stands in" not in out
     assert clean_environ.get("HF_HUB_OFFLINE") != "1"
 
 

@@ -15,7 +15,15 @@ SCRIPTS = {path.name: path.read_text() for path in EXTENSION.glob("*.js")}
 def test_manifest_v3_with_loopback_host_permissions_only():
     assert MANIFEST["manifest_version"] == 3
     assert MANIFEST["host_permissions"] == ["http://127.0.0.1/*", "http://localhost/*"]
-    assert MANIFEST["permissions"] == ["storage"]
+    assert MANIFEST["permissions"] == ["storage", "scripting"]  # scripting: the demo script's registration
+
+
+def test_no_static_content_script_on_loopback_pages():
+    """The demo webmail's script is registered for the configured server's origin only (in the
+    service worker), never for every local port (test_phishing_extension_browser.py runs it)."""
+    matches = [match for script in MANIFEST["content_scripts"] for match in script["matches"]]
+    assert not [m for m in matches if "127.0.0.1" in m or "localhost" in m], matches
+    assert 'matches: [`http://${server.hostname}:${server.port || "80"}/demo*`]' in SCRIPTS["service_worker.js"]
 
 
 def test_every_file_the_manifest_names_is_there():

@@ -105,8 +105,8 @@ def test_a_detector_failure_is_a_500_with_one_sentence():
 
 
 def test_health_names_the_bundle_profile_and_models(client):
-    assert client.get("/health").json() == {"status": "ok", "bundle": "fake-detector-1", "profile": "test",
-                                            "models": ["text", "screenshot"]}
+    assert client.get("/health").json() == {"status": "ok", "bundle": "fake-detector-1", "name": None,
+                                            "profile": "test", "models": ["text", "screenshot"]}
 
 
 def preflight(client, origin):
@@ -241,3 +241,237 @@ def test_load_test_counts_refused_connections_as_errors():
 
     report = load_test(f"http://127.0.0.1:{free_port()}", [EMAIL], requests=3, concurrency=2, timeout=2)
     assert report.errors == 3
+
+
+# --- Issue 22: hostile input, a full queue, slow clients, restarts, the load test's arguments ---
+
+HOSTILE = {
+    "deeply nested JSON": (b"[" * 100_000 + b"]" * 100_000, 400, "nests JSON"),
+    "a 5,000-digit number": (b'{"subject": ' + b"9" * 5_000 + b"}", 400, "number too long"),
+}
+
+
+@pytest.mark.parametrize("body,status,words", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_json_gets_one_sentence_and_no_traceback(detector, caplog, body, status, words):
+    client = TestClient(create_app(detector, max_body_chars=300_000), base_url="http://127.0.0.1",
+                        raise_server_exceptions=False)
+    answer = client.post("/score", content=body, headers=JSON)
+    assert answer.status_code == status, answer.text
+    assert one_sentence(answer.json()["detail"]) and words in answer.json()["detail"]
+    assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
+
+
+def test_a_lone_surrogate_is_scored_as_a_replacement_character(client, detector):
+    body = b'{"subject": "Invoice \\ud800", "sender": "a@b.example", "text": "Pay \\udfff now"}'
+    answer = client.post("/score", content=body, headers=JSON)
+    assert answer.status_code == 200, answer.text
+    assert detector.calls[0]["subject"] == "Invoice \ufffd" and detector.calls[0]["text"] == "Pay \ufffd now"
+
+
+def test_a_client_that_disconnects_is_not_a_scoring_failure(detector, caplog):
+    """The ASGI app called directly: the client leaves while its body is being read."""
+    import asyncio
+
+    app = create_app(detector)
+    messages = iter([{"type": "http.request", "body": b'{"subject": ', "more_body": True},
+                     {"type": "http.disconnect"}])
+    scope = {"type": "http", "method": "POST", "path": "/score", "raw_path": b"/score", "query_string": b"",
+             "headers": [(b"host", b"127.0.0.1"), (b"content-type", b"application/json")],
+             "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8765), "scheme": "http",
+             "http_version": "1.1", "asgi": {"version": "3.0"}, "root_path": ""}
+
+    async def receive():
+        return next(messages)
+
+    async def send(message):
+        pass
+
+    asyncio.run(app(scope, receive, send))
+    assert not [r for r in caplog.records if "failed" in r.getMessage() or r.exc_info]
+    assert detector.calls == []
+
+
+class BlockingDetector(FakeDetector):
+    """Waits in ``score`` until released (or until two calls are in at once, with ``together``)."""
+
+    def __init__(self, together: int = 0):
+        super().__init__()
+        self.release = __import__("threading").Event()
+        self.meeting = __import__("threading").Barrier(together) if together else None
+
+    def score(self, **fields):
+        if self.meeting is not None:
+            self.meeting.wait(timeout=10)  # BrokenBarrierError if the calls were made one by one
+        else:
+            self.release.wait(timeout=10)
+        return super().score(**fields)
+
+
+def test_two_emails_are_scored_at_the_same_time():
+    """No global lock: two requests meet inside the detector (a lock would break the barrier)."""
+    import concurrent.futures
+
+    detector = BlockingDetector(together=2)
+    client = TestClient(create_app(detector), base_url="http://127.0.0.1")
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda _: client.post("/score", json=EMAIL), range(2)))
+    assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
+
+
+def test_a_full_queue_is_a_503_with_one_sentence():
+    from tlutils.phishing.serving import ScoringPool
+
+    detector = BlockingDetector()
+    pool = ScoringPool(detector.score, workers=1, max_waiting=1)
+    client = TestClient(create_app(detector, pool=pool), base_url="http://127.0.0.1")
+    held = [pool.submit(**EMAIL) for _ in range(2)]  # one being scored, one waiting: full
+    try:
+        answer = client.post("/score", json=EMAIL)
+        assert answer.status_code == 503 and answer.headers["retry-after"] == "2"
+        assert one_sentence(answer.json()["detail"]) and "busy" in answer.json()["detail"]
+    finally:
+        detector.release.set()
+    assert [f.result(timeout=10)["verdict"] for f in held] == ["legitimate", "legitimate"]
+    assert client.post("/score", json=EMAIL).status_code == 200  # room again
+    pool.close()
+
+
+@pytest.fixture
+def fake_server_command():
+    return [sys.executable, str(ROOT / "tests" / "fake_detector.py")]
+
+
+@pytest.fixture
+def threaded_server():
+    """The app with the fake detector under uvicorn in this process, with short deadlines (0.5 s
+    for headers, 0.5 s for the body); yields its port."""
+    import threading
+
+    import uvicorn
+
+    from tlutils.phishing.http_timeouts import header_deadline_protocol
+    from tlutils.phishing.process import free_port
+
+    port = free_port()
+    config = uvicorn.Config(create_app(FakeDetector(), body_seconds=0.5), host="127.0.0.1", port=port,
+                            log_level="warning", http=header_deadline_protocol(0.5))
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        thread.join(0.02)
+    yield port
+    server.should_exit = True
+    thread.join(10)
+
+
+def read_until_closed(connection, seconds: float) -> bytes:
+    """What the server sends before it closes ``connection`` (a timeout error if it does not)."""
+    import socket
+
+    connection.settimeout(seconds)
+    received = b""
+    while chunk := connection.recv(4096):
+        received += chunk
+    assert isinstance(connection, socket.socket)
+    return received
+
+
+def test_a_connection_with_slow_headers_is_closed(threaded_server):
+    import socket
+    import time
+
+    with socket.create_connection(("127.0.0.1", threaded_server)) as connection:
+        connection.sendall(b"POST /score HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and never the end of the headers
+        started = time.monotonic()
+        read_until_closed(connection, seconds=5)
+        assert time.monotonic() - started < 3
+
+
+def test_a_body_shorter_than_its_content_length_gets_a_408(threaded_server):
+    import socket
+
+    with socket.create_connection(("127.0.0.1", threaded_server)) as connection:
+        connection.sendall(b"POST /score HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                           b"Content-Length: 100\r\n\r\n{\"subject\": ")
+        answer = read_until_closed(connection, seconds=5)
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+    detail = json.loads(answer.split(b"\r\n\r\n", 1)[1])["detail"]
+    assert one_sentence(detail) and "did not arrive within 0.5 s" in detail
+
+
+def test_the_port_is_free_again_while_only_time_wait_connections_remain():
+    """A stopped server's accepted connections linger in TIME_WAIT; that must not block a restart."""
+    import socket
+
+    from tlutils.phishing.process import free_port
+    from tlutils.phishing.server import check_port_free
+
+    port = free_port()
+    with socket.socket() as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", port))
+        listener.listen()
+        client = socket.create_connection(("127.0.0.1", port))
+        accepted, _ = listener.accept()
+        accepted.close()  # the server side closes first, so its socket goes to TIME_WAIT
+        client.recv(1)
+        client.close()
+    check_port_free("127.0.0.1", port)  # returns: no SystemExit
+
+
+def test_a_port_out_of_range_is_one_line(capsys):
+    with pytest.raises(SystemExit) as stop:
+        parse_args(["--port", "99999"])
+    assert stop.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1].endswith("'99999' is not a port; choose a whole number from 1 to 65535")
+
+
+def test_load_test_arguments_are_checked_in_one_line(capsys):
+    from tlutils.phishing import loadtest
+
+    for argv, words in ((["--concurrency", "0"], "'0' is not a whole number of at least 1"),
+                        (["--url", "http://192.168.1.5:8765"], "only to this machine")):
+        with pytest.raises(SystemExit) as stop:
+            loadtest.main(argv)
+        assert stop.value.code == 2 and words in capsys.readouterr().err.splitlines()[-1]
+    with pytest.raises(ValueError, match="only to this machine"):
+        load_test("http://example.com:8765", [EMAIL])
+
+
+def test_load_test_reports_no_throughput_when_the_server_is_down(capsys):
+    from tlutils.phishing import loadtest
+    from tlutils.phishing.process import free_port
+
+    url = f"http://127.0.0.1:{free_port()}"
+    assert load_test(url, [EMAIL], requests=3, concurrency=2, timeout=2).requests_per_second == 0
+    with pytest.raises(SystemExit) as stop:
+        loadtest.main(["--url", url, "--requests", "2"])
+    assert str(stop.value.code).startswith(f"No request was answered by {url} (")
+    assert "requests/s" not in capsys.readouterr().out
+
+
+def test_health_names_the_bundle_folder_and_its_fingerprint(tmp_path):
+    from tlutils.phishing.server import describe
+
+    class SavedDetector(FakeDetector):
+        folder = tmp_path / "phishing-detector-offline"
+
+    SavedDetector.folder.mkdir()
+    (SavedDetector.folder / "detector.json").write_text('{"format_version": 1}')
+    name = describe(SavedDetector())["name"]
+    assert re.fullmatch(r"phishing-detector-offline \([0-9a-f]{8}\)", name), name
+
+
+def test_native_start_up_lines_stay_off_the_terminal(capfd):
+    import os
+
+    from tlutils.phishing.server import quiet_native_start_up
+
+    with quiet_native_start_up():
+        os.write(2, b"I0000 cudart_stub.cc:31] Could not find cuda drivers on your machine\n")
+    assert "cuda" not in capfd.readouterr().err
+    with pytest.raises(RuntimeError), quiet_native_start_up():
+        os.write(2, b"what TensorFlow said before failing\n")
+        raise RuntimeError("import failed")
+    assert "what TensorFlow said before failing" in capfd.readouterr().err

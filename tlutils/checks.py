@@ -9,10 +9,10 @@ def expect_at_least(value: float, minimum: float, claim: str, cfg: Config | None
                     skip_in_dry_run: bool = True) -> bool:
     """Assert ``value >= minimum`` for a stated claim; return True when it was checked.
 
-    In the offline dry run the vision models have random weights, so a claim about what
-    pretrained vision weights achieve is reported as skipped. Claims that hold in every
-    profile (mechanics, and the text lessons, which keep real pretrained weights offline) pass
-    ``skip_in_dry_run=False`` and are always asserted.
+    Every built-in profile has pretrained weights (offline, EfficientNet-Lite0 and MiniLM stand
+    in), so every claim is asserted there. A :class:`~tlutils.config.Config` with random vision
+    weights (``weights=None``) is a dry run: claims about what pretrained weights achieve are then
+    reported as skipped, unless ``skip_in_dry_run=False`` (mechanics that hold with any weights).
 
     Example:
         >>> expect_at_least(0.9, 0.5, "better than chance", skip_in_dry_run=False)

@@ -26,10 +26,10 @@ HUB_OFFLINE_SWITCHES = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
 REPORTED_PACKAGES = ("tensorflow", "keras", "transformers", "tensorflow-datasets")
 
 DRY_RUN_BANNER = """\
-*** OFFLINE DRY RUN for VGG16 and ResNet50: random weights here (Keras cannot download ImageNet's), so
-*** their accuracies and curves are a dry run (lessons 01, 02 train them on the course's real
-*** photos, lesson 06 on mock images). Real everywhere: EfficientNet-Lite0 and MiniLM.
-*** For the real lesson run with TLUTILS_PROFILE=full (or quick) where the internet is reachable."""
+*** DRY RUN: this profile has random vision weights, so vision accuracies and curves mean nothing."""
+
+STAND_IN_LINE = ("offline: pretrained weights without a download: EfficientNet-Lite0 (ImageNet) stands in "
+                 "for VGG16 and ResNet50, all-MiniLM-L6-v2 for BERT")
 
 
 def in_colab() -> bool:
@@ -153,6 +153,8 @@ def report(cfg: Config) -> str:
         f"text: {cfg.max_length} tokens | {cfg.text_epochs} epochs | examples: "
         f"{cfg.text_max_train or 'all'} train, {cfg.text_max_eval or 'all'} eval",
     ]
+    if cfg.vision_stand_in:
+        lines.append(STAND_IN_LINE)
     if cfg.dry_run:
         lines.append(DRY_RUN_BANNER)
     return "\n".join(lines)
@@ -169,7 +171,7 @@ def setup(profile: str | None = None, seed: int = 42, verbose: bool = True) -> C
     Example:
         >>> cfg = setup("offline", verbose=False)
         >>> (cfg.profile, cfg.dry_run)
-        ('offline', True)
+        ('offline', False)
     """
     global _current
     cfg = _config.resolve(profile, seed)

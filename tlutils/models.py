@@ -1,12 +1,74 @@
-"""Pretrained Keras bases: freezing and unfreezing them (the loop lesson 02 writes out), and the
-real ImageNet EfficientNet-Lite0 that every profile has (see :mod:`tlutils.lite0`)."""
+"""Pretrained Keras bases: the lessons' ImageNet base in every profile (the choice lesson 01
+writes out), freezing and unfreezing it (the loop lesson 02 writes out), and the real ImageNet
+EfficientNet-Lite0 that every profile has (see :mod:`tlutils.lite0`)."""
 from __future__ import annotations
+
+import dataclasses
+import importlib
+from collections.abc import Callable
+from typing import Any
 
 import keras
 
+from .config import Config
+from .environment import current
 from .lite0 import decode_predictions, efficientnet_lite0, imagenet_class_names
 
-__all__ = ["decode_predictions", "efficientnet_lite0", "imagenet_class_names", "unfreeze_top"]
+__all__ = ["PretrainedBase", "decode_predictions", "efficientnet_lite0", "imagenet_class_names",
+           "pretrained_base", "unfreeze_top"]
+
+# keras.applications' classes for the bases the source text uses, and their preprocessing module.
+KERAS_BASES = {"vgg16": ("VGG16", "vgg16"), "resnet50": ("ResNet50", "resnet50")}
+
+
+@dataclasses.dataclass(frozen=True)
+class PretrainedBase:
+    """An ImageNet base without its classifier, and the preprocessing it was trained with.
+
+    ``application`` names the ``keras.applications`` module whose ``preprocess_input`` this is,
+    as :class:`tlutils.layers.PreprocessInput` takes it.
+    """
+
+    model: keras.Model
+    preprocess_input: Callable[[Any], Any]
+    application: str
+
+
+def pretrained_base(name: str, input_shape: tuple[int, int, int], cfg: Config | None = None,
+                    weights: str | None = "imagenet") -> PretrainedBase:
+    """``keras.applications``' VGG16 or ResNet50 (``name`` "vgg16" or "resnet50") with its
+    ImageNet weights, without its classifier; where Keras cannot download them (the offline
+    profile), EfficientNet-Lite0, pretrained on ImageNet and installed as a package, stands in.
+
+    Lesson 01 writes this choice out. Lite0's own preprocessing is inside the model, so its
+    ``preprocess_input`` (``keras.applications.efficientnet``'s) passes pixels through: each
+    base gets the preprocessing it was trained with. ``weights=None`` gives the same network with
+    random weights (training from scratch). The Keras bases download once into the course cache.
+
+    Example:
+        >>> from tlutils.config import PROFILES
+        >>> base = pretrained_base("vgg16", (96, 96, 3), PROFILES["offline"])
+        >>> base.model.name, base.application, base.model.output.shape[-1]
+        ('efficientnet_lite0', 'efficientnet', 1280)
+    """
+    cfg = cfg or current()
+    if name not in KERAS_BASES:
+        raise ValueError(f"Unknown base {name!r}: choose one of {', '.join(KERAS_BASES)}.")
+    if cfg.vision_stand_in:
+        model = efficientnet_lite0(include_top=False, input_shape=input_shape, weights=weights, cfg=cfg)
+        application = "efficientnet"
+    else:
+        class_name, application = KERAS_BASES[name]
+        build = getattr(keras.applications, class_name)
+        if weights is None:
+            model = build(weights=None, include_top=False, input_shape=input_shape)
+        else:
+            from .downloads import downloading
+
+            with downloading(f"the {class_name} ImageNet weights", cfg.cache_dir / "keras"):
+                model = build(weights=weights, include_top=False, input_shape=input_shape)
+    module = importlib.import_module(f"keras.applications.{application}")
+    return PretrainedBase(model, module.preprocess_input, application)
 
 
 def unfreeze_top(base: keras.Model, n: int, keep_batchnorm_frozen: bool = True) -> list[str]:

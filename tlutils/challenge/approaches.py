@@ -1,5 +1,9 @@
 """The three approaches of the challenge, each resumable: feature extraction on cached
-features, fine-tuning the top 20 layers of ResNet50, and training ResNet50 from scratch."""
+features, fine-tuning the top 20 layers of ResNet50, and training ResNet50 from scratch.
+
+The base is :func:`tlutils.models.pretrained_base`'s: ResNet50 with ImageNet weights in ``full``
+and ``quick``; offline, where Keras cannot download them, the packaged ImageNet EfficientNet-Lite0
+stands in (and is what "from scratch" trains with random weights)."""
 from __future__ import annotations
 
 import time
@@ -13,14 +17,14 @@ import numpy as np
 import tensorflow as tf
 from sklearn.metrics import accuracy_score, balanced_accuracy_score
 
+from ..config import Config
 from ..files import read_json, write_json
-from ..models import unfreeze_top
+from ..models import pretrained_base, unfreeze_top
 from ..params import count_params
 from .pipeline import cached_features, image_batches, labels_of
 from .sizes import APPROACHES, ChallengeSizes  # noqa: F401 (APPROACHES: the names of RUNNERS)
 
 UNFROZEN_LAYERS = 20  # the challenge: "fine-tuning ResNet50 (unfreeze top 20 layers)"
-FEATURES = 2048  # ResNet50's pooled feature size
 
 
 class Clock:
@@ -54,11 +58,17 @@ class Context:
     """What every approach needs: sizes, data, strategy, its folder, callbacks, options."""
 
     def __init__(self, sizes: ChallengeSizes, data: Any, strategy: tf.distribute.Strategy,
-                 out_dir: Path, weights: str | None, seed: int, jit_compile: bool,
+                 out_dir: Path, cfg: Config, jit_compile: bool,
                  extra_callbacks: Sequence[keras.callbacks.Callback] = ()):
         self.sizes, self.data, self.strategy, self.out_dir = sizes, data, strategy, out_dir
-        self.weights, self.seed, self.jit_compile = weights, seed, jit_compile
+        self.cfg, self.seed, self.jit_compile = cfg, cfg.seed, jit_compile
         self.extra_callbacks = list(extra_callbacks)
+        self.preprocess = self.base(pretrained=False).preprocess_input  # the base's own preprocessing
+
+    def base(self, pretrained: bool = True) -> Any:
+        """The challenge's base (:func:`tlutils.models.pretrained_base`), ImageNet or random weights."""
+        size = self.sizes.image_size
+        return pretrained_base("resnet50", (size, size, 3), self.cfg, "imagenet" if pretrained else None)
 
     def folder(self, approach: str) -> Path:
         path = self.out_dir / approach
@@ -72,22 +82,17 @@ class Context:
                 _ClockCallback(clock), *self.extra_callbacks]
 
 
-def resnet50(weights: str | None, image_size: int) -> keras.Model:
-    """ResNet50 without its ImageNet head."""
-    return keras.applications.ResNet50(weights=weights, include_top=False,
-                                       input_shape=(image_size, image_size, 3))
-
-
-def classifier_head(num_classes: int) -> keras.Sequential:
-    """Dropout and a softmax layer on pooled features (float32 output under mixed precision)."""
-    return keras.Sequential([keras.Input((FEATURES,)), keras.layers.Dropout(0.2),
+def classifier_head(num_classes: int, features: int) -> keras.Sequential:
+    """Dropout and a softmax layer on ``features`` pooled features (float32 output under mixed
+    precision)."""
+    return keras.Sequential([keras.Input((features,)), keras.layers.Dropout(0.2),
                              keras.layers.Dense(num_classes, activation="softmax", dtype="float32")],
                             name="head")
 
 
-def feature_extractor(weights: str | None, image_size: int) -> keras.Model:
-    """ResNet50 and global average pooling: one 2,048-number vector per image."""
-    return keras.Sequential([resnet50(weights, image_size), keras.layers.GlobalAveragePooling2D()])
+def feature_extractor(base: keras.Model) -> keras.Model:
+    """The base and global average pooling: one feature vector per image."""
+    return keras.Sequential([base, keras.layers.GlobalAveragePooling2D()])
 
 
 def fit_on_features(head: keras.Model, arrays: dict[str, tuple[np.ndarray, np.ndarray]],
@@ -129,11 +134,12 @@ def train_head(ctx: Context, folder: Path, clock: Clock) -> tuple[keras.Sequenti
     """
     def make_extractor() -> keras.Model:
         with ctx.strategy.scope():
-            return feature_extractor(ctx.weights, ctx.sizes.image_size)
+            return feature_extractor(ctx.base().model)
 
-    arrays = cached_features(make_extractor, ctx.data, ctx.sizes, ctx.out_dir / "features", ctx.seed, clock.tick)
+    arrays = cached_features(make_extractor, ctx.data, ctx.sizes, ctx.out_dir / "features", ctx.seed,
+                             ctx.preprocess, clock.tick)
     with ctx.strategy.scope():
-        head = classifier_head(ctx.data.num_classes)
+        head = classifier_head(ctx.data.num_classes, arrays["train"][0].shape[1])
         compile_model(head, 1e-3, ctx.jit_compile, ctx.sizes.run_eagerly)
     saved = folder / "head.weights.h5"
     if saved.exists():
@@ -146,11 +152,11 @@ def train_head(ctx: Context, folder: Path, clock: Clock) -> tuple[keras.Sequenti
 
 
 def feature_extraction(ctx: Context) -> dict[str, Any]:
-    """Frozen ResNet50 features (computed once, several augmented views), a trained head."""
+    """Frozen base features (computed once, several augmented views), a trained head."""
     folder = ctx.folder("feature_extraction")
     clock = Clock(folder)
     head, test_scores = train_head(ctx, folder, clock)
-    frozen = count_params(resnet50(None, ctx.sizes.image_size)).total
+    frozen = count_params(ctx.base(pretrained=False).model).total
     return {**test_scores, "seconds": clock.seconds, "epochs": ctx.sizes.head_epochs,
             "trainable": count_params(head).trainable, "frozen": frozen,
             "notes": f"head on cached features, {ctx.sizes.views} augmented views per image"}
@@ -158,20 +164,21 @@ def feature_extraction(ctx: Context) -> dict[str, Any]:
 
 def _fit_images(ctx: Context, model: keras.Model, folder: Path, stage: str, epochs: int,
                 clock: Clock) -> None:
-    train = image_batches(ctx.data.train, ctx.sizes, augment_seed=ctx.seed, shuffle_seed=ctx.seed)
-    validation = image_batches(ctx.data.validation, ctx.sizes)
+    train = image_batches(ctx.data.train, ctx.sizes, ctx.preprocess, augment_seed=ctx.seed,
+                          shuffle_seed=ctx.seed)
+    validation = image_batches(ctx.data.validation, ctx.sizes, ctx.preprocess)
     model.fit(train, validation_data=validation, epochs=epochs, verbose=2,
               callbacks=ctx.callbacks(folder, stage, clock))
 
 
 def _test_scores(ctx: Context, model: keras.Model) -> dict[str, float]:
-    probabilities = model.predict(image_batches(ctx.data.test, ctx.sizes), verbose=0)
+    probabilities = model.predict(image_batches(ctx.data.test, ctx.sizes, ctx.preprocess), verbose=0)
     return scores(probabilities, labels_of(ctx.data.test))
 
 
 def fine_tuning(ctx: Context) -> dict[str, Any]:
     """The head from feature extraction (trained here if that approach has not run), then the
-    top 20 layers of ResNet50 unfrozen, BatchNormalization kept frozen, learning rate 1e-5."""
+    top 20 layers of the base unfrozen, BatchNormalization kept frozen, learning rate 1e-5."""
     folder = ctx.folder("fine_tuning")
     clock = Clock(folder)
     reused = ctx.out_dir / "feature_extraction" / "head.weights.h5"
@@ -179,8 +186,8 @@ def fine_tuning(ctx: Context) -> dict[str, Any]:
         train_head(ctx, folder, clock)
         reused = folder / "head.weights.h5"
     with ctx.strategy.scope():
-        base = resnet50(ctx.weights, ctx.sizes.image_size)
-        head = classifier_head(ctx.data.num_classes)
+        base = ctx.base().model
+        head = classifier_head(ctx.data.num_classes, base.output.shape[-1])
         head.load_weights(reused)
         model = on_base(base, head, ctx.sizes.image_size)
         unfreeze_top(base, UNFROZEN_LAYERS, keep_batchnorm_frozen=True)
@@ -197,7 +204,8 @@ def scratch(ctx: Context) -> dict[str, Any]:
     folder = ctx.folder("scratch")
     clock = Clock(folder)
     with ctx.strategy.scope():
-        model = on_base(resnet50(None, ctx.sizes.image_size), classifier_head(ctx.data.num_classes),
+        base = ctx.base(pretrained=False).model
+        model = on_base(base, classifier_head(ctx.data.num_classes, base.output.shape[-1]),
                         ctx.sizes.image_size)
         compile_model(model, 1e-3, ctx.jit_compile, ctx.sizes.run_eagerly)
     _fit_images(ctx, model, folder, "scratch", ctx.sizes.scratch_epochs, clock)

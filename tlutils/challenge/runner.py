@@ -109,7 +109,7 @@ def run(approaches: Sequence[str] = APPROACHES, out_dir: str | Path | None = Non
           f"{'on' if mixed else 'off'} | XLA: {'on' if jit_compile else 'off'} | results: {out_dir}")
     try:
         data = load_flowers102(cfg, sizes)
-        ctx = Context(sizes, data, strategy, out_dir, cfg.weights, cfg.seed, jit_compile, extra_callbacks)
+        ctx = Context(sizes, data, strategy, out_dir, cfg, jit_compile, extra_callbacks)
         for number, name in enumerate(approaches, 1):
             done = out_dir / name / "result.json"
             if done.exists():

@@ -23,8 +23,8 @@ class ChallengeSizes:
     head_epochs: int  # feature extraction: epochs of the head on cached features
     fine_tune_epochs: int  # fine-tuning: epochs with the top 20 layers unfrozen
     scratch_epochs: int  # training from scratch
-    # Run training, evaluation and prediction eagerly instead of building tf.function graphs: only
-    # for the offline dry run, whose two steps per epoch cost less than tracing ResNet50's graphs.
+    # Run training, evaluation and prediction eagerly instead of building tf.function graphs (for
+    # debugging; no profile does: offline, with Lite0, graphs and eager runs took about as long).
     run_eagerly: bool = False
 
 
@@ -33,13 +33,11 @@ SIZES = {
                            scratch_epochs=200),
     "quick": ChallengeSizes(224, 32, None, None, views=3, head_epochs=20, fine_tune_epochs=15,
                             scratch_epochs=100),
-    # offline: a dry run on mock images; three fine-tuning epochs so that tests/test_challenge.py
-    # can interrupt it between epochs and resume it. Eager, since building the graphs took most
-    # of its time; batches of 12, two per epoch: an eager ResNet50 step costs about 1.8 s on 2
-    # cores whatever the batch at 32 px: with batches of 8 (three per epoch), test_challenge.py's
-    # interrupted-and-resumed run took 71.7 s instead of 56.7 s.
-    "offline": ChallengeSizes(32, 12, 24, 12, views=2, head_epochs=2, fine_tune_epochs=3,
-                              scratch_epochs=1, run_eagerly=True),
+    # offline: a real, small challenge: the course photos (5 classes, 101 / 34 / 34) at 96 px, with
+    # the packaged ImageNet EfficientNet-Lite0 standing in for ResNet50. Three fine-tuning epochs so
+    # that tests/test_challenge.py can interrupt the stage between epochs and resume it.
+    "offline": ChallengeSizes(96, 16, None, None, views=2, head_epochs=10, fine_tune_epochs=3,
+                              scratch_epochs=3, run_eagerly=False),
 }
 
 

@@ -7,8 +7,9 @@ check; ``text_model`` and ``screenshot_model`` are the two transfer-learning mod
 combines them; ``training`` builds the saved bundle (:func:`train_detector`); ``detector`` saves and
 loads it and scores e-mails (:func:`load_detector`, :class:`Detector`); ``evaluation`` measures it;
 ``server`` is the local scoring server (``python -m tlutils.phishing.server``), with ``score_request``
-(what ``POST /score`` accepts), ``demo`` (the demo inbox it serves), ``process`` (running it in the
-background) and ``loadtest`` (its latency and throughput).
+(what ``POST /score`` accepts), ``serving`` (its compiled, warmed-up models and pool of scoring
+threads), ``http_timeouts`` (its deadline for slow headers), ``demo`` (the demo inbox it serves),
+``process`` (running it in the background) and ``loadtest`` (its latency and throughput).
 
     from tlutils.phishing import train_detector, load_detector
     detector = load_detector(train_detector())

@@ -6,6 +6,8 @@ With the server running (``python -m tlutils.phishing.server``)::
 
 >>> summarise([0.010, 0.020, 0.030, 0.040], wall_seconds=0.05, errors=0).p50_ms
 25.0
+
+Only loopback addresses are accepted: the load test sends e-mails, which stay on this machine.
 """
 from __future__ import annotations
 
@@ -13,19 +15,22 @@ import argparse
 import concurrent.futures
 import dataclasses
 import json
+import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import numpy as np
 
 from .data import load_emails
-from .process import LOOPBACK_OPENER
+from .process import LOOPBACK_OPENER, is_loopback
 
 
 @dataclasses.dataclass(frozen=True)
 class LoadReport:
-    """What a load test measured: request count, failures, latency percentiles, throughput."""
+    """What a load test measured: request count, failures, latency percentiles, and throughput
+    (answered requests per second: failures do not count)."""
 
     requests: int
     errors: int
@@ -35,20 +40,38 @@ class LoadReport:
     requests_per_second: float
     wall_seconds: float
 
+    first_error: str | None = None
+
     def __str__(self) -> str:
         return (f"{self.requests} requests, concurrency {self.concurrency}, {self.errors} errors: "
                 f"p50 {self.p50_ms:.0f} ms, p95 {self.p95_ms:.0f} ms, "
                 f"{self.requests_per_second:.1f} requests/s over {self.wall_seconds:.1f} s")
 
 
-def summarise(latencies: list[float], *, wall_seconds: float, errors: int, concurrency: int = 1) -> LoadReport:
+def summarise(latencies: list[float], *, wall_seconds: float, errors: int, concurrency: int = 1,
+              first_error: str | None = None) -> LoadReport:
     """A :class:`LoadReport` from per-request latencies in seconds (successful requests only)."""
     seconds = np.asarray(latencies) if latencies else np.asarray([np.nan])
     return LoadReport(requests=len(latencies) + errors, errors=errors, concurrency=concurrency,
                       p50_ms=round(float(np.percentile(seconds, 50)) * 1000, 1),
                       p95_ms=round(float(np.percentile(seconds, 95)) * 1000, 1),
-                      requests_per_second=round((len(latencies) + errors) / wall_seconds, 2),
-                      wall_seconds=round(wall_seconds, 2))
+                      requests_per_second=round(len(latencies) / wall_seconds, 2),
+                      wall_seconds=round(wall_seconds, 2), first_error=first_error)
+
+
+def check_loopback_url(url: str) -> str:
+    """``url`` if it is ``http://`` on a loopback host, else a one-sentence ValueError.
+
+    >>> check_loopback_url("http://192.168.1.5:8765")
+    Traceback (most recent call last):
+    ...
+    ValueError: The load test sends e-mails only to this machine: give an http:// address on 127.0.0.1 or localhost, not 'http://192.168.1.5:8765'.
+    """
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme != "http" or not is_loopback(parts.hostname or ""):
+        raise ValueError("The load test sends e-mails only to this machine: give an http:// address on "
+                         f"127.0.0.1 or localhost, not {url!r}.")
+    return url
 
 
 def post_json(url: str, payload: dict, timeout: float) -> float:
@@ -71,7 +94,10 @@ def load_test(base_url: str, payloads: list[dict], *, requests: int = 50, concur
     """
     if not payloads:
         raise ValueError("The load test needs at least one e-mail to send.")
-    url = base_url.rstrip("/") + "/score"
+    if requests < 1 or concurrency < 1:
+        raise ValueError(f"The load test needs at least one request and a concurrency of at least 1 "
+                         f"(got {requests} and {concurrency}).")
+    url = check_loopback_url(base_url.rstrip("/")) + "/score"
     started = time.perf_counter()
     deadline = started + max_seconds
 
@@ -80,18 +106,18 @@ def load_test(base_url: str, payloads: list[dict], *, requests: int = 50, concur
             return None
         return post_json(url, payloads[i % len(payloads)], timeout)
 
-    latencies, errors = [], 0
+    latencies, failures = [], []
     with concurrent.futures.ThreadPoolExecutor(max_workers=concurrency) as pool:
         for future in concurrent.futures.as_completed([pool.submit(one, i) for i in range(requests)]):
             try:
                 seconds = future.result()
-            except (OSError, urllib.error.URLError):
-                errors += 1
+            except (OSError, urllib.error.URLError) as error:
+                failures.append(error)
             else:
                 if seconds is not None:
                     latencies.append(seconds)
-    return summarise(latencies, wall_seconds=time.perf_counter() - started, errors=errors,
-                     concurrency=concurrency)
+    return summarise(latencies, wall_seconds=time.perf_counter() - started, errors=len(failures),
+                     concurrency=concurrency, first_error=str(failures[0]) if failures else None)
 
 
 def sample_payloads(count: int = 10) -> list[dict]:
@@ -100,14 +126,31 @@ def sample_payloads(count: int = 10) -> list[dict]:
             for e in load_emails("test")[:count]]
 
 
-def main(argv: list[str] | None = None) -> None:
-    """``python -m tlutils.phishing.loadtest``: load-test a running server and print the report."""
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line: a loopback ``--url`` and whole numbers of at least 1 (else one line)."""
+    from .server import positive_int
+
     parser = argparse.ArgumentParser(prog="python -m tlutils.phishing.loadtest", description=__doc__.splitlines()[0])
-    parser.add_argument("--url", default="http://127.0.0.1:8765")
-    parser.add_argument("--requests", type=int, default=50)
-    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--url", default="http://127.0.0.1:8765", help="the server (loopback only)")
+    parser.add_argument("--requests", type=positive_int, default=50)
+    parser.add_argument("--concurrency", type=positive_int, default=4)
     args = parser.parse_args(argv)
-    print(load_test(args.url, sample_payloads(), requests=args.requests, concurrency=args.concurrency))
+    try:
+        check_loopback_url(args.url)
+    except ValueError as error:
+        parser.error(str(error))
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m tlutils.phishing.loadtest``: load-test a running server and print the report;
+    exit with one sentence when no request was answered."""
+    args = parse_args(argv)
+    report = load_test(args.url, sample_payloads(), requests=args.requests, concurrency=args.concurrency)
+    if report.errors == report.requests:
+        sys.exit(f"No request was answered by {args.url} ({report.first_error}): start the server with "
+                 ".venv/bin/python -m tlutils.phishing.server, or give its address with --url.")
+    print(report)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ True
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import json
 import os
 import signal
@@ -20,6 +21,20 @@ from pathlib import Path
 # Loopback never goes through a proxy, whatever http_proxy says.
 LOOPBACK_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 SERVER_COMMAND = [sys.executable, "-m", "tlutils.phishing.server"]
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and ``localhost``.
+
+    >>> is_loopback("127.0.0.1"), is_loopback("[::1]"), is_loopback("0.0.0.0")
+    (True, True, False)
+    """
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def free_port() -> int:
@@ -74,10 +89,11 @@ class ServerProcess:
 
 
 def start_server(*, bundle: Path | None = None, port: int | None = None, command: list[str] | None = None,
-                 wait_seconds: float = 300.0) -> ServerProcess:
+                 wait_seconds: float = 300.0, env: dict[str, str] | None = None) -> ServerProcess:
     """Start ``python -m tlutils.phishing.server`` in the background and wait for ``/health``.
 
-    ``command`` replaces the server's command (the tests start one with a fake detector).
+    ``command`` replaces the server's command (the tests start one with a fake detector); ``env``
+    its environment (default: this process's).
     Example: ``server = start_server(bundle=folder)``, ... ``server.stop()``.
     """
     port = port or free_port()
@@ -86,7 +102,7 @@ def start_server(*, bundle: Path | None = None, port: int | None = None, command
         args += ["--bundle", str(bundle)]
     log = Path(tempfile.mkstemp(prefix="phishing-server-", suffix=".log")[1])
     with open(log, "wb") as out:
-        process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env=env)
     server = ServerProcess(url=f"http://127.0.0.1:{port}", process=process, log=log)
     try:
         server.wait_until_healthy(wait_seconds)

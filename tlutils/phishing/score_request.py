@@ -17,11 +17,13 @@ tlutils.phishing.score_request.BadRequest: 422: The request lacks the field 'sen
 from __future__ import annotations
 
 import json
+import re
 
 import pydantic
 
 FIELDS = "subject, sender and html or text"
 UTF8_MAX_BYTES_PER_CHAR = 4
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # json.loads joins escaped pairs, so any left is alone
 
 
 class BadRequest(Exception):
@@ -84,6 +86,12 @@ def decode_json(body: bytes, max_chars: int) -> object:
     except json.JSONDecodeError as error:
         raise BadRequest(400, f"The request body is not valid JSON ({error.msg} at line {error.lineno}, "
                               f"column {error.colno}).") from None
+    except RecursionError:
+        raise BadRequest(400, "The request body nests JSON arrays or objects too deeply; "
+                              f"send one flat object with {FIELDS}.") from None
+    except ValueError:  # Python refuses to read integers of more than 4,300 digits
+        raise BadRequest(400, "The request body holds a number too long to read; "
+                              f"send one object with {FIELDS}, all strings.") from None
 
 
 def explain(error: pydantic.ValidationError) -> str:
@@ -102,10 +110,21 @@ def explain(error: pydantic.ValidationError) -> str:
     return f"The field '{field}' is not valid: {first['msg']}."
 
 
+def without_lone_surrogates(fields: ScoreRequest) -> ScoreRequest:
+    """``fields`` with each lone UTF-16 surrogate (JSON allows ``"\\ud800"`` alone, UTF-8 cannot
+    hold it) replaced by U+FFFD, as a browser does when it reads such a string.
+
+    >>> without_lone_surrogates(ScoreRequest(subject="a\\ud800b", sender="s", text="t")).subject
+    'a\ufffdb'
+    """
+    return fields.model_copy(update={name: LONE_SURROGATE.sub("\ufffd", value)
+                                     for name, value in fields.model_dump().items() if isinstance(value, str)})
+
+
 def validate_fields(value: object) -> ScoreRequest:
     """The request's fields, checked: subject and sender, and at least one non-empty body."""
     try:
-        fields = ScoreRequest.model_validate(value)
+        fields = without_lone_surrogates(ScoreRequest.model_validate(value))
     except pydantic.ValidationError as error:
         raise BadRequest(422, explain(error)) from None
     if not (fields.html or "").strip() and not (fields.text or "").strip():

@@ -1,0 +1,232 @@
+"""The scoring server's latency, throughput and start-up, before and after, measured in one run.
+
+    TLUTILS_PROFILE=offline .venv/bin/python benchmarks/server_latency.py [--quick]
+
+What it measures, on a typical e-mail (a test e-mail with a newsletter footer: about 1.8 KB of
+HTML, the issue's "about 2 KB"):
+
+1. Where one e-mail's time goes inside the detector: tokenising, BERT's forward pass (eager, as
+   before, and compiled), rendering the screenshot, Lite0's forward pass, the head, the cues.
+2. Batching: each model's time per e-mail at batch sizes 1, 4 and 8. Batching pays only when
+   that time falls with the batch size.
+3. The pool's size: e-mails per second at concurrency 8 with 1, 2 and 3 scoring threads, in
+   this process, the sizes taking turns over several rounds (so that a shared machine's changing
+   load falls on all of them alike).
+4. The server as a process (``python -m tlutils.phishing.server --bundle ...``): time to a
+   healthy ``/health``, the first e-mail's latency, p50/p95 at concurrency 1, 8 and 16, requests
+   per second, and 503s (a full queue). "before" is the server of commit ``BEFORE`` (one scoring
+   at a time behind a lock, eager BERT), extracted with ``git archive`` and run on the same
+   bundle; "after" is this tree's server with its default pool.
+
+The machine may be shared: the load average is printed with the table; compare rows of one run.
+Sections 1 and 2 need the detector of bundle format 1 (a fine-tuned ``text_model``), and the
+"before" server can only load such a bundle: with another detector they are skipped, saying so.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+ROOT = Path(__file__).resolve().parents[1]
+BEFORE = "fb333b1"  # main before the pool: one global lock, eager BERT
+FOOTER = ("<table role='presentation' width='100%'><tr><td style='color:#777777'><p>You receive this e-mail "
+          "because you have an account with us. <a href='https://example.com/preferences'>Manage your "
+          "preferences</a> or <a href='https://example.com/unsubscribe'>unsubscribe</a>.</p>"
+          + "<p>Example Ltd, 1 High Street, Exampletown. Registered in England and Wales. "
+            "Please do not reply to this e-mail; this mailbox is not monitored.</p>" * 6
+          + "</td></tr></table>")
+
+
+def typical_payloads(count: int = 8) -> list[dict]:
+    """``count`` test e-mails with a newsletter footer, as ``POST /score`` bodies (HTML only)."""
+    from tlutils.phishing.data import load_emails
+
+    return [{"subject": e.subject, "sender": f"{e.sender_name} <{e.sender_address}>", "html": e.html + FOOTER}
+            for e in load_emails("test")[:count]]
+
+
+def median_ms(function, repeats: int) -> float:
+    """The median wall time of ``function()`` in milliseconds, after one call to warm it up."""
+    function()
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return float(np.median(times)) * 1000
+
+
+def stage_times(detector, payload: dict, repeats: int) -> list[tuple[str, float]]:
+    """Milliseconds of each stage of scoring ``payload`` (see the module's docstring)."""
+    from tlutils.phishing import cues
+    from tlutils.phishing.render import render_email, visible_text
+    from tlutils.phishing.screenshot_model import features, head_probabilities
+    from tlutils.phishing.serving import CompiledClassifier
+    from tlutils.text import encode_texts, predict_logits
+
+    text = visible_text(payload["html"])
+    encoded = encode_texts(detector.tokenizer, [f"{payload['subject']}\n\n{text}"], int(detector.info["max_length"]))
+    image = np.asarray(render_email(**payload))
+    pooled = features(detector.base, [image], detector.image_size)
+    compiled = CompiledClassifier(detector.text_model)
+    return [("tokenising", median_ms(lambda: encode_texts(detector.tokenizer, [text], 112), repeats)),
+            ("BERT forward, eager (before)", median_ms(lambda: predict_logits(detector.text_model, encoded), repeats)),
+            ("BERT forward, compiled (after)", median_ms(lambda: predict_logits(compiled, encoded), repeats)),
+            ("rendering the screenshot", median_ms(lambda: render_email(**payload), repeats)),
+            ("resizing + Lite0 forward", median_ms(lambda: features(detector.base, [image], detector.image_size), repeats)),
+            ("screenshot head", median_ms(lambda: head_probabilities(detector.head, pooled), repeats)),
+            ("cues", median_ms(lambda: cues.find_cues(sender=payload["sender"], subject=payload["subject"],
+                                                     html=payload["html"], text=text), repeats)),
+            ("whole score(), eager (before)", median_ms(lambda: detector.score(**payload), repeats))]
+
+
+def batch_times(detector, payload: dict, repeats: int) -> list[tuple[int, float, float]]:
+    """(batch size, BERT ms per e-mail, Lite0 ms per e-mail) at batch sizes 1, 4 and 8."""
+    from tlutils.phishing.render import render_email
+    from tlutils.phishing.screenshot_model import features
+    from tlutils.phishing.serving import CompiledClassifier
+    from tlutils.text import encode_texts, predict_logits
+
+    compiled = CompiledClassifier(detector.text_model)
+    image = np.asarray(render_email(**payload))
+    rows = []
+    for size in (1, 4, 8):
+        encoded = encode_texts(detector.tokenizer, [payload["html"]] * size, int(detector.info["max_length"]))
+        bert = median_ms(lambda: predict_logits(compiled, encoded), repeats) / size
+        lite0 = median_ms(lambda: features(detector.base, [image] * size, detector.image_size), repeats) / size
+        rows.append((size, bert, lite0))
+    return rows
+
+
+def pool_sizes(detector, payloads: list[dict], rounds: int, requests: int = 40) -> dict[int, list[float]]:
+    """E-mails per second at concurrency 8 for pools of 1, 2 and 3 threads, taking turns."""
+    import concurrent.futures
+
+    from tlutils.phishing.serving import ScoringPool
+
+    rates: dict[int, list[float]] = {1: [], 2: [], 3: []}
+    for _ in range(rounds):
+        for workers in rates:
+            pool = ScoringPool(detector.score, workers=workers, max_waiting=requests)
+            started = time.perf_counter()
+            with concurrent.futures.ThreadPoolExecutor(8) as clients:
+                list(clients.map(lambda i: pool.submit(**payloads[i % len(payloads)]).result(), range(requests)))
+            rates[workers].append(requests / (time.perf_counter() - started))
+            pool.close()
+    return rates
+
+
+def measure_server(label: str, command: list[str], env: dict, payloads: list[dict], quick: bool) -> dict | None:
+    """Start one server, time its start-up and first e-mail, load-test it, stop it (None, said
+    in one line, when it does not start)."""
+    from tlutils.phishing.loadtest import load_test, post_json
+    from tlutils.phishing.process import start_server
+
+    started = time.perf_counter()
+    try:
+        server = start_server(command=command, wait_seconds=600, env=env)
+    except RuntimeError as error:
+        print(f"No row for {label}: {str(error).splitlines()[-1]}")
+        return None
+    row = {"server": label, "start-up s": time.perf_counter() - started}
+    try:
+        row["first e-mail ms"] = post_json(f"{server.url}/score", payloads[0], timeout=120) * 1000
+        scale = 1 if quick else 3
+        for concurrency, requests in ((1, 12 * scale), (8, 24 * scale), (16, 32 * scale)):
+            report = load_test(server.url, payloads, requests=requests, concurrency=concurrency, timeout=120)
+            row[f"c{concurrency}"] = report
+    finally:
+        server.stop()
+    return row
+
+
+def server_commands(bundle: Path, before_tree: Path | None) -> list[tuple[str, list[str], dict]]:
+    """(label, command, environment) of each server to measure."""
+    # -P: the working directory does not go first on sys.path, so PYTHONPATH picks the tree
+    base = [sys.executable, "-P", "-m", "tlutils.phishing.server", "--bundle", str(bundle)]
+    rows = []
+    if before_tree is not None:
+        rows.append((f"before ({BEFORE}, lock)", base, {**os.environ, "PYTHONPATH": str(before_tree)}))
+    rows.append(("after (pool of 2, compiled BERT)", base, dict(os.environ)))
+    return rows
+
+
+def extract_before(folder: Path) -> Path | None:
+    """The ``tlutils`` package of commit :data:`BEFORE`, extracted into ``folder`` (None without git history)."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", BEFORE, "tlutils"], capture_output=True)
+    if archive.returncode != 0:
+        print(f"No 'before' row: commit {BEFORE} is not in this clone ({archive.stderr.decode().strip()}).")
+        return None
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    return folder
+
+
+def print_servers(rows: list[dict]) -> None:
+    """The servers' table, with each row's ratio against the first (before)."""
+    if not rows:
+        return
+    print("\n| server | start-up s | first e-mail ms | c1 p50 ms | c1 p95 ms | c8 p50 ms | c8 req/s "
+          "| c16 p50 ms | c16 req/s | c16 503s |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        c1, c8, c16 = row["c1"], row["c8"], row["c16"]
+        print(f"| {row['server']} | {row['start-up s']:.1f} | {row['first e-mail ms']:.0f} | {c1.p50_ms:.0f} "
+              f"| {c1.p95_ms:.0f} | {c8.p50_ms:.0f} | {c8.requests_per_second:.1f} | {c16.p50_ms:.0f} "
+              f"| {c16.requests_per_second:.1f} | {c16.errors} |")
+    before = rows[0]
+    for row in rows[1:]:
+        print(f"{row['server']} against {before['server']}: c1 p50 x{row['c1'].p50_ms / before['c1'].p50_ms:.2f}, "
+              f"c1 p95 x{row['c1'].p95_ms / before['c1'].p95_ms:.2f}, "
+              f"c8 req/s x{row['c8'].requests_per_second / before['c8'].requests_per_second:.2f}, "
+              f"c16 p50 x{row['c16'].p50_ms / before['c16'].p50_ms:.2f}, "
+              f"start-up x{row['start-up s'] / before['start-up s']:.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats and requests")
+    args = parser.parse_args()
+    import tlutils
+    from tlutils.phishing import load_detector, train_detector
+
+    cfg = tlutils.setup(verbose=False)
+    bundle = train_detector(cfg)
+    payloads = typical_payloads()
+    print(f"profile {cfg.profile}, bundle {bundle}, e-mail HTML {np.mean([len(p['html']) for p in payloads]):.0f} "
+          f"characters on average; load average at the start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    detector = load_detector(bundle)
+    repeats = 5 if args.quick else 15
+    if hasattr(detector, "text_model"):
+        print("\n| stage of one e-mail (in process) | median ms |\n|---|---|")
+        for stage, ms in stage_times(detector, payloads[0], repeats):
+            print(f"| {stage} | {ms:.1f} |")
+        print("\n| batch size | BERT ms per e-mail (compiled) | Lite0 ms per e-mail |\n|---|---|---|")
+        for size, bert, lite0 in batch_times(detector, payloads[0], repeats):
+            print(f"| {size} | {bert:.1f} | {lite0:.1f} |")
+    else:
+        print("No stage or batch tables: this detector has no fine-tuned text_model (bundle format 1).")
+    from tlutils.phishing.serving import prepare_for_serving
+
+    rates = pool_sizes(prepare_for_serving(detector), payloads, rounds=2 if args.quick else 4)
+    print("\n| scoring threads | e-mails/s at concurrency 8, each round | mean |\n|---|---|---|")
+    for workers, values in rates.items():
+        print(f"| {workers} | {', '.join(f'{v:.1f}' for v in values)} | {np.mean(values):.1f} |")
+    del detector
+    with tempfile.TemporaryDirectory() as folder:
+        before_tree = extract_before(Path(folder))
+        rows = [measure_server(label, command, env, payloads, args.quick)
+                for label, command, env in server_commands(bundle, before_tree)]
+    print_servers([row for row in rows if row is not None])
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
