@@ -87,15 +87,22 @@ def score_table(folder: str | Path, splits: Sequence[str] = ("test", "test_reali
 def bootstrap(labels: Sequence[int], probabilities: Sequence[float], threshold: float, *, rounds: int = 1000,
               seed: int = 0) -> dict[str, tuple[float, float]]:
     """95 % percentile bootstrap intervals of F1, precision, recall and PR-AUC: the e-mails are
-    resampled with replacement ``rounds`` times (resamples holding one class only are skipped)."""
+    resampled with replacement ``rounds`` times (resamples holding one class only are skipped).
+    Counts are taken with NumPy, PR-AUC with scikit-learn (1,000 rounds: about a second)."""
     y, p = np.asarray(labels), np.asarray(probabilities, float)
+    flagged = p >= threshold
     rng = np.random.default_rng(seed)
     rows = []
     for _ in range(rounds):
         i = rng.integers(0, len(y), len(y))
-        if len(set(y[i].tolist())) == 2:
-            m = metrics(y[i], p[i], threshold)
-            rows.append([m["f1"], m["precision"], m["recall"], m["pr_auc"]])
+        yi, fi = y[i], flagged[i]
+        if yi.min() == yi.max():
+            continue
+        hits = float(np.sum(yi & fi))
+        precision = hits / max(fi.sum(), 1)
+        recall = hits / yi.sum()
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        rows.append([f1, precision, recall, average_precision_score(yi, p[i])])
     low, high = np.percentile(np.asarray(rows), [2.5, 97.5], axis=0)
     return {name: (round(float(a), 3), round(float(b), 3))
             for name, a, b in zip(("f1", "precision", "recall", "pr_auc"), low, high)}
