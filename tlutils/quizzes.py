@@ -384,15 +384,16 @@ _LESSON_06 = [
 # -- lesson 07 ---------------------------------------------------------------------------------
 _LESSON_07 = [
     Choice(
-        "Why are the e-mails split by template rather than at random?",
+        "Why are near-duplicate e-mails (the same campaign or newsletter, re-sent) kept on one side of "
+        "the split rather than split at random?",
         ["A random split would leave too few e-mails for testing",
-         "With a random split, e-mails from the same template land in training and test, so the test "
+         "With a random split, copies of the same campaign land in training and test, so the test "
          "measures memory of the wording, not detection of phishing it has never seen",
-         "Templates cannot be shuffled"],
+         "Near-duplicates cannot be shuffled"],
         answer=1,
         why="Like lesson 04's unseen sentiment words: a test set must hold what the model has not seen.",
         reasons=["A random split can have any size; the problem is what lands on each side.", "",
-                 "They can; the point is to keep each template on one side of the split."]),
+                 "They can; the point is to keep each group of copies on one side of the split."]),
     Choice(
         "A detector has recall 0.95 and flags 2 % of legitimate mail. In an inbox with 3.2 % phishing, "
         "about what share of its warnings are right?",
