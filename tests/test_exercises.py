@@ -27,16 +27,31 @@ def head_on(base, units):
 
 
 # -- trainable counts --------------------------------------------------------------------------
-def test_trainable_count_right_and_wrong(vgg16):
+def test_trainable_count_right_and_wrong_without_giving_the_answer(vgg16):
     model = head_on(vgg16, 128)
     right = 512 * 128 + 128 + 128 * 5 + 5
     assert exercises.check_trainable_count(model, right)
     for wrong in (right - 5, 512 * 128 + 128 * 5, right + 14_714_688):
         feedback = exercises.check_trainable_count(model, wrong)
-        assert not feedback and f"{right:,}" in str(feedback)
+        assert not feedback and f"{right:,}" not in str(feedback) and str(right) not in str(feedback)
+        assert f"{right:,}" in exercises.reveal()  # the answer, only when asked for
         _one_sentence(feedback)
     assert "biases" in str(exercises.check_trainable_count(model, 512 * 128 + 128 * 5))
     assert "frozen" in str(exercises.check_trainable_count(model, right + 14_714_688))
+
+
+def test_trainable_count_refuses_the_lessons_model_and_printed_counts(vgg16):
+    """Lesson 01's lazy answer: the lesson's own model and the count printed above it."""
+    lesson_model = head_on(vgg16, 256)
+    printed = 512 * 256 + 256 + 256 * 5 + 5  # 132,613
+    lazy = exercises.check_trainable_count(lesson_model, printed, lesson_models=[lesson_model])
+    assert not lazy and "lesson's own model" in str(lazy)
+    _one_sentence(lazy)
+    unchanged = exercises.check_trainable_count(head_on(vgg16, 256), printed, printed=[printed])
+    assert not unchanged and "printed above" in str(unchanged)
+    small = head_on(vgg16, 128)
+    assert exercises.check_trainable_count(small, 512 * 128 + 128 + 645, lesson_models=[lesson_model],
+                                           printed=[printed])
 
 
 @pytest.mark.parametrize("placeholder", [..., None])
@@ -50,8 +65,25 @@ def _top(base, n):
     return [layer.name for layer in base.layers[-n:]]
 
 
+def _unfreeze_top(base, n):
+    for index, layer in enumerate(base.layers):
+        layer.trainable = index >= len(base.layers) - n
+
+
 def test_gradual_unfreezing_block_by_block_passes(vgg16):
-    assert exercises.check_gradual_unfreezing(vgg16, [_top(vgg16, 4), _top(vgg16, 8), _top(vgg16, 12)])
+    stages = []
+    for n in (4, 8, 12):
+        _unfreeze_top(vgg16, n)
+        stages.append([layer.name for layer in vgg16.layers if layer.trainable])
+    assert exercises.check_gradual_unfreezing(vgg16, stages)
+
+
+def test_gradual_unfreezing_refuses_names_typed_without_unfreezing(vgg16):
+    """Lesson 02's lazy answer: the right lists of names, with the base left as it was."""
+    _unfreeze_top(vgg16, 4)  # the lesson leaves block 5 unfrozen
+    feedback = exercises.check_gradual_unfreezing(vgg16, [_top(vgg16, 4), _top(vgg16, 8), _top(vgg16, 12)])
+    assert not feedback and "do not only list their names" in str(feedback)
+    _one_sentence(feedback)
 
 
 @pytest.mark.parametrize("stages, says", [
@@ -74,6 +106,8 @@ def test_gradual_unfreezing_ignores_frozen_batchnorm():
     base = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4, name="low"),
                              keras.layers.Dense(4, name="mid"), keras.layers.BatchNormalization(name="bn"),
                              keras.layers.Dense(4, name="top")])
+    base.get_layer("low").trainable = False
+    base.get_layer("bn").trainable = False
     assert exercises.check_gradual_unfreezing(base, [["top"], ["mid", "top"]])
 
 
@@ -171,6 +205,85 @@ def test_threshold_best_on_validation_passes_and_others_fail():
     assert "labels" in str(exercises.check_threshold(0.5, probabilities[:10], labels))
 
 
+def _skewed(rng, n):
+    """Probabilities of a probe trained on mostly positive examples: everything leans high."""
+    labels = np.repeat([0, 1], n // 2)
+    return np.clip(0.62 + 0.3 * labels + rng.normal(0, 0.05, n), 0, 1), labels
+
+
+def test_threshold_on_a_skewed_probe_refuses_the_default_and_measures_the_test_split():
+    """Lesson 04's lazy answer: the default 0.5, which calls every review positive here."""
+    rng = np.random.default_rng(0)
+    (val_p, val_y), (test_p, test_y) = _skewed(rng, 80), _skewed(rng, 160)
+    lazy = exercises.check_threshold(0.5, val_p, val_y, test_p, test_y, target=0.8)
+    assert not lazy and "validation accuracy 0.500" in str(lazy)
+    best = float(np.unique(val_p)[np.argmax([np.mean((val_p >= t) == val_y) for t in np.unique(val_p)])])
+    right = exercises.check_threshold(best, val_p, val_y, test_p, test_y, target=0.8)
+    assert right and "test accuracy" in str(right)
+    assert not exercises.check_threshold(best, val_p, val_y, test_p, 1 - test_y, target=0.8)
+
+
+# -- a trained model against a target ------------------------------------------------------------
+def test_accuracy_check_passes_a_trained_model_and_refuses_lazy_ones():
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 5)) + np.repeat([[0.0], [1.5]], 100, axis=0)
+    y = np.repeat([0, 1], 100)
+    lesson_model = LogisticRegression().fit(x[::2], y[::2])
+    mine = LogisticRegression(C=0.5).fit(x[::2], y[::2])
+    assert exercises.check_accuracy(mine, x[1::2], y[1::2], target=0.8, lesson_models=[lesson_model])
+    refused = exercises.check_accuracy(lesson_model, x[1::2], y[1::2], target=0.8, lesson_models=[lesson_model])
+    assert not refused and "lesson's own model" in str(refused)
+    copied = exercises.check_accuracy(lambda inputs: y[1::2], x[1::2], y[1::2], target=0.8)  # labels, in order
+    assert not copied and "below the target" in str(copied)
+    untrained = exercises.check_accuracy(lambda inputs: np.zeros(len(inputs), int), x[1::2], y[1::2], target=0.8)
+    assert not untrained and "0.500" in str(untrained)
+    for feedback in (refused, copied, untrained):
+        _one_sentence(feedback)
+
+
+def test_accuracy_check_reads_keras_probabilities_and_unwritten_functions():
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, activation="softmax")])
+    model.set_weights([np.array([[5.0, -5.0], [-5.0, 5.0]]), np.zeros(2)])
+    x, y = np.array([[1.0, 0.0], [0.0, 1.0]] * 5), np.array([0, 1] * 5)
+    assert exercises.check_accuracy(model, x, y, target=0.9)
+
+    def unwritten(inputs):
+        ...
+
+    assert str(exercises.check_accuracy(unwritten, x, y, 0.9)).startswith(exercises.NOT_ANSWERED)
+    assert "gave 3 predictions" in str(exercises.check_accuracy(lambda inputs: [0, 1, 0], x, y, 0.9))
+
+
+# -- sentence features with few labels (lesson 05) ------------------------------------------------
+WORDS = {"good": 1, "fine": 1, "great": 1, "superb": 1, "bad": 0, "awful": 0, "poor": 0, "dull": 0}
+
+
+def _split(words):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(texts=[f"a {w} film" for w in words], labels=np.array([WORDS[w] for w in words]))
+
+
+def test_sentence_features_trains_its_own_probe_and_refuses_weak_or_precomputed_vectors():
+    train, test = _split(["good", "fine", "bad", "awful"] * 3), _split(["great", "superb", "poor", "dull"] * 5)
+    lexicon = {"good": 1.0, "fine": 1.0, "great": 1.0, "superb": 1.0}
+
+    def sentiment_vector(texts):
+        return np.array([[lexicon.get(t.split()[1], -1.0), 1.0] for t in texts])
+
+    assert exercises.check_sentence_features(sentiment_vector, train, test, target=0.85, labels_per_class=2)
+    weak = exercises.check_sentence_features(lambda texts: np.array([[len(t)] for t in texts], float),
+                                             train, test, target=0.85, labels_per_class=2)
+    assert not weak and "below the target" in str(weak)
+    precomputed = sentiment_vector(test.texts)  # the test vectors, whatever texts it is given
+    lazy = exercises.check_sentence_features(lambda texts: precomputed, train, test, target=0.85, labels_per_class=2)
+    assert not lazy and "one vector per text" in str(lazy)
+    for feedback in (weak, lazy):
+        _one_sentence(feedback)
+
+
 # -- a new challenge approach ------------------------------------------------------------------
 GOOD = {"top1": 0.25, "mean_per_class": 0.2, "seconds": 1.5, "epochs": 1, "trainable": 2_050,
         "frozen": 23_587_712, "notes": "logistic regression on cached features"}
@@ -193,6 +306,14 @@ def test_new_approach_result_right():
 def test_new_approach_rejects_what_the_report_cannot_use(result, says):
     feedback = exercises.check_new_approach(result)
     assert not feedback and says in str(feedback), str(feedback)
+
+
+def test_new_approach_refuses_the_lessons_own_result():
+    """Lesson 06's lazy answer: returning results["feature_extraction"]."""
+    existing = {"feature_extraction": dict(GOOD), "fine_tuning": {**GOOD, "top1": 0.5}}
+    feedback = exercises.check_new_approach(existing["feature_extraction"], existing=existing)
+    assert not feedback and "feature_extraction result" in str(feedback)
+    assert exercises.check_new_approach({**GOOD, "top1": 0.3}, existing=existing)
 
 
 def test_new_approach_result_renders_in_the_report_table():

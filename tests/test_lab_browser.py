@@ -43,7 +43,7 @@ def _quiz_questions(source: str, monkeypatch) -> list:
 
     monkeypatch.setattr(tlutils.quiz, "show", tlutils.quiz.Quiz)
     namespace: dict = {}
-    exec(compile(source, "quiz cell", "exec"), namespace)  # the course's own cell, not user input
+    exec(compile("import tlutils\n" + source, "quiz cell", "exec"), namespace)  # the course's own cell, not user input
     return namespace["quiz"].questions
 
 
@@ -170,7 +170,8 @@ def _check_lesson_in_browser(page, port: int, name: str, questions: list) -> Non
     outputs = page.locator(".jp-Notebook .jp-OutputArea-output").all_inner_texts()
     assert not [o for o in outputs if "Traceback" in o], "a cell shows an error"
     for question, wrong, right in _answer_quiz(page, questions):
-        assert wrong.startswith("✗ Not quite") and question.why in wrong, wrong
+        explanations = [question.why, *getattr(question, "reasons", ())]  # a choice explains each option
+        assert wrong.startswith("✗ Not quite") and any(e and e in wrong for e in explanations), wrong
         assert right == f"✓ Correct. {question.why}", right
     toasts = page.locator(".Toastify__toast").all_inner_texts()
     assert not [t for t in toasts if NEWS.search(t)], f"a news notification showed: {toasts}"

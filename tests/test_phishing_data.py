@@ -35,7 +35,7 @@ def test_sizes_base_rates_and_templates_never_shared_across_splits():
     assert templates["test_realistic"] == templates["test"]
     ids = [x.id for e in splits.values() for x in e]
     assert len(ids) == len(set(ids))
-    texts = [x.subject_and_body for e in splits.values() for x in e]
+    texts = [x.model_text for e in splits.values() for x in e]
     assert len(texts) == len(set(texts))
 
 
@@ -72,3 +72,59 @@ def test_bad_files_give_one_sentence_with_the_line(tmp_path):
         data.load_emails("dev")
     with pytest.raises(FileNotFoundError, match="make_phishing_data.py"):
         data.load_emails("test", tmp_path)
+
+
+# The real e-mails (scripts/make_real_phishing_data.py) and the MIME reader they were built with.
+
+REAL = {name: data.load_emails(name, corpus="real") for name in data.CORPORA["real"]}
+
+
+def test_real_sets_sizes_languages_and_markers():
+    counts = {name: (len(e), sum(x.label for x in e)) for name, e in REAL.items()}
+    assert counts == {"train": (445, 230), "validation": (120, 60), "test": (240, 120),
+                      "test_other_languages": (41, 41)}
+    for name, emails in REAL.items():
+        assert all(e.english for e in emails) == (name != "test_other_languages")
+        assert not any(e.english for e in emails) == (name == "test_other_languages")
+        for e in emails:
+            assert e.model_text.strip() and e.source.split(":")[0] in ("phishing_pot", "spamassassin")
+            assert e.label == (e.source.split(":")[0] == "phishing_pot")
+            assert not re.search(r"phishing@pot|zzzz|taint\.org", f"{e.subject} {e.text} {e.html} {e.sender_address}", re.I)
+            assert not re.search(r"https?://|\b20[0-4]\d\b", e.model_text)  # without_era: no link scheme, no year
+    assert sum(e.format == "html" for e in REAL["test"] if not e.label) == 40  # the format quota
+    assert sum(len(gzip_file.read_bytes()) for gzip_file in data.REAL_DIR.glob("*.jsonl.gz")) < 3_000_000
+
+
+def test_near_duplicates_never_straddle_splits():
+    spec = importlib.util.spec_from_file_location("make_real", ROOT / "scripts" / "make_real_phishing_data.py")
+    make_real = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_real)
+    records = [dict(vars(e), split=name) for name, emails in REAL.items() for e in emails]
+    splits_of_group: dict[str, set] = {}
+    for key, r in zip(make_real.group_ids(records), records):
+        splits_of_group.setdefault(key, set()).add(r["split"])
+    assert all(len(s) == 1 for s in splits_of_group.values())
+    assert len(splits_of_group) > 0.9 * len(records) / make_real.PER_GROUP
+    ids = [r["id"] for r in records]
+    assert len(ids) == len(set(ids))
+
+
+def test_mime_multipart_charsets_encoded_words_and_attachments():
+    from email.message import EmailMessage
+
+    from tlutils.phishing.mail import read_message
+
+    message = EmailMessage()
+    message["From"] = "=?iso-8859-1?q?Caf=E9_Z=FCrich?= <news@cafe.example>"
+    message["Subject"] = "=?utf-8?b?w5xiZXJ3ZWlzdW5nIGJlc3TDpHRpZ2Vu?="
+    message["Date"] = "Mon, 03 Mar 2025 10:00:00 +0100"
+    message.set_content("Grüße aus Zürich", charset="iso-8859-1")
+    message.add_alternative("<p>Gr&uuml;&szlig;e <b>aus</b> Z\u00fcrich</p>", subtype="html", charset="utf-8")
+    message.add_attachment(b"%PDF-1.4 invoice", maintype="application", subtype="pdf", filename="invoice.pdf")
+    message.add_attachment("not the body", subtype="plain", filename="notes.txt")
+    m = read_message(message.as_bytes())
+    assert (m.sender_name, m.sender_address, m.subject, m.year) == ("Café Zürich", "news@cafe.example",
+                                                                   "Überweisung bestätigen", 2025)
+    assert m.text.strip() == "Grüße aus Zürich" and "Z\u00fcrich" in m.html and m.attachments == 2
+    broken = b"Subject: x\r\nContent-Type: text/plain; charset=no-such-charset\r\n\r\nplain \xff text\r\n"
+    assert read_message(broken).text.startswith("plain \ufffd text")

@@ -1,4 +1,5 @@
-"""The capstone's detector: the saved bundle round trip, refusals, the measured scores, bad input.
+"""The capstone's detector on real e-mail: one input function for training and serving, the
+"cannot judge" answer, the bundle round trip and refusals, the measured scores with margins.
 
 Trained once per test session through ``train_detector`` in the run's course cache (lesson 07 and
 the browser test, on the same worker, reuse the bundle: tests/conftest.py SHARED_GROUPS).
@@ -6,13 +7,18 @@ the browser test, on the same worker, reuse the bundle: tests/conftest.py SHARED
 import json
 import shutil
 
+import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 
 import tlutils
 from tlutils.phishing import detector as detector_module
-from tlutils.phishing import cues, evaluation, training
+from tlutils.phishing import evaluation, screenshot_model, training
 from tlutils.phishing.data import load_emails
 from tlutils.phishing.detector import FORMAT_VERSION, load_detector, read_bundle_info
+from tlutils.phishing.server import create_app
+
+TEST = load_emails("test", corpus="real")
 
 
 @pytest.fixture(scope="session")
@@ -26,17 +32,34 @@ def detector(bundle):
     return load_detector(bundle)
 
 
-def fields(e):
-    return dict(subject=e.subject, sender=f"{e.sender_name} <{e.sender_address}>", html=e.html, text=e.text)
+def request_of(e):
+    """The e-mail as the extension sends it: subject, sender, and both bodies it has."""
+    return {"subject": e.subject, "sender": e.sender, "html": e.html or None, "text": e.text or None}
+
+
+def test_a_training_row_and_the_server_request_give_the_models_identical_inputs(bundle, detector, monkeypatch):
+    e = next(e for e in TEST if e.label and e.format == "html" and e.text)  # has both parts
+    seen = {}
+    monkeypatch.setattr(detector, "text_probabilities",
+                        lambda texts, real=detector.text_probabilities: seen.setdefault("text", texts) and real(texts))
+    real_screenshot = screenshot_model.screenshot
+    monkeypatch.setattr(screenshot_model, "screenshot",
+                        lambda **fields: seen.setdefault("image", real_screenshot(**fields)))
+    answer = TestClient(create_app(detector), base_url="http://127.0.0.1").post("/score", json=request_of(e))
+    assert answer.status_code == 200, answer.text
+    assert seen["text"] == [e.model_text]  # what training read for this e-mail
+    assert np.array_equal(seen["image"], screenshot_model.email_screenshot(e))
+    stored = evaluation.predictions(bundle)["test"]
+    i = stored["ids"].index(e.id)
+    assert abs(answer.json()["models"]["text"] - stored["text"][i]) < 1e-4  # batch vs single: float sums differ
+    assert abs(answer.json()["models"]["screenshot"] - stored["screenshot"][i]) < 1e-4
 
 
 def test_score_is_json_ready_and_explains_itself(detector):
-    phishing = next(e for e in load_emails("test") if e.label)
-    result = detector.score(**fields(phishing))
+    result = detector.score(**request_of(next(e for e in TEST if e.label)))
     assert json.loads(json.dumps(result)) == result
     assert set(result) == {"probability", "verdict", "threshold", "models", "shares", "reasons"}
     assert result["verdict"] == ("phishing" if result["probability"] >= result["threshold"] else "legitimate")
-    assert abs(sum(result["shares"].values()) - 1) < 1e-9
     low, high = sorted(result["models"].values())
     assert low - 1e-9 <= result["probability"] <= high + 1e-9
     assert any("drove the score" in r for r in result["reasons"])
@@ -44,32 +67,23 @@ def test_score_is_json_ready_and_explains_itself(detector):
     assert detector.models["screenshot"].startswith("EfficientNet-Lite0")
 
 
-def test_reload_gives_the_same_scores_and_matches_the_stored_predictions(bundle, detector):
-    again = load_detector(bundle)
-    stored = evaluation.predictions(bundle)["test"]
-    by_id = {e.id: e for e in load_emails("test")}
-    for i in (0, 1, len(stored["ids"]) - 1):
-        e = by_id[stored["ids"][i]]
-        first, second = detector.score(**fields(e)), again.score(**fields(e))
-        assert abs(first["probability"] - second["probability"]) < 1e-6
-        assert abs(first["models"]["text"] - stored["text"][i]) < 1e-4  # batch vs single: float sums differ
-        assert abs(first["models"]["screenshot"] - stored["screenshot"][i]) < 1e-4
-
-
-def test_only_text_or_only_html_is_enough(detector):
-    e = next(e for e in load_emails("test") if e.label and cues.link_mismatches(e.html))
-    from_text = detector.score(subject=e.subject, sender=e.sender_address, text=e.text)
-    from_html = detector.score(subject=e.subject, sender=e.sender_address, html=e.html)
-    assert {from_text["verdict"], from_html["verdict"]} <= {"phishing", "legitimate"}
-    shown, actual = cues.link_mismatches(e.html)[0]
-    assert f"A link shows {shown} but leads to {actual}." in from_html["reasons"]
-    assert not any("leads to" in r for r in from_text["reasons"])  # plain text hides the real target
+def test_nothing_to_read_is_cannot_judge_and_an_image_only_html_is_read_from_its_text_part(detector):
+    image_only = "<html><head><title>x</title></head><body><a href='http://x.example'><img src='x.png'></a></body></html>"
+    for fields in (dict(html=image_only), dict(html=image_only, text="  "), dict(html="<p> </p>"), dict()):
+        result = detector.score(subject="Your parcel", sender="a@b.example", **fields)
+        assert (result["probability"], result["verdict"]) == (None, "cannot judge")
+        assert result["reasons"][0].count(". ") == 0 and "cannot judge" in result["reasons"][0]
+    client = TestClient(create_app(detector), base_url="http://127.0.0.1")
+    answer = client.post("/score", json={"subject": "Your parcel", "sender": "a@b.example", "html": image_only})
+    assert answer.status_code == 200 and answer.json()["verdict"] == "cannot judge"
+    with_text = detector.score(subject="Your parcel", sender="a@b.example", html=image_only,
+                               text="Pay the customs fee of 1.99 EUR now to receive your parcel.")
+    plain = detector.score(subject="Your parcel", sender="a@b.example",
+                           text="Pay the customs fee of 1.99 EUR now to receive your parcel.")
+    assert with_text["verdict"] in ("phishing", "legitimate") and with_text["probability"] == plain["probability"]
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    (dict(subject="Hi", sender="a@b.example"), "body is empty"),
-    (dict(subject="Hi", sender="a@b.example", text="   ", html="<p> </p>"), "body is empty"),
-    (dict(subject="Hi", sender="a@b.example", html="<script>only code</script>"), "body is empty"),
     (dict(subject=None, sender="a@b.example", text="Pay now"), "subject is missing"),
     (dict(subject="Hi", sender=42, text="Pay now"), "sender is int, not a string"),
     (dict(subject="Hi", sender="a@b.example", text="x" * 1_000_001), "at most 1,000,000"),
@@ -88,8 +102,8 @@ def test_a_bundle_of_another_version_or_with_a_missing_file_is_refused(bundle, t
     with pytest.raises(ValueError, match=f"format version {FORMAT_VERSION + 1}, but this tlutils reads version"):
         load_detector(copy)
     (copy / "detector.json").write_text(json.dumps(info))
-    (copy / "screenshot_head.weights.h5").unlink()
-    with pytest.raises(ValueError, match="lacks screenshot_head.weights.h5, so the bundle is incomplete"):
+    (copy / "screenshot_head.json").unlink()
+    with pytest.raises(ValueError, match="lacks screenshot_head.json, so the bundle is incomplete"):
         load_detector(copy)
     with pytest.raises(ValueError, match="no such folder"):
         load_detector(tmp_path / "nothing")
@@ -98,14 +112,14 @@ def test_a_bundle_of_another_version_or_with_a_missing_file_is_refused(bundle, t
 
 def test_an_interrupted_save_leaves_no_half_bundle(bundle, detector, tmp_path, monkeypatch):
     target = tmp_path / "saved"
-    parts = dict(tokenizer=detector.tokenizer, text_model=detector.text_model, head=detector.head,
-                 rule=detector.rule, info={k: v for k, v in detector.info.items() if k not in ("format", "format_version", "files")},
+    parts = dict(heads=detector.heads, rule=detector.rule, features=evaluation.features(bundle),
+                 info={k: v for k, v in detector.info.items() if k not in ("format", "format_version", "files")},
                  predictions=json.loads((bundle / "predictions.json").read_text()))
     real_write_json = detector_module.write_json
 
     def fail_on_predictions(path, data):
         if path.name == "predictions.json":
-            raise KeyboardInterrupt  # cut off midway: the text model and head are already written
+            raise KeyboardInterrupt  # cut off midway: the heads and features are already written
         return real_write_json(path, data)
 
     monkeypatch.setattr(detector_module, "write_json", fail_on_predictions)
@@ -115,33 +129,25 @@ def test_an_interrupted_save_leaves_no_half_bundle(bundle, detector, tmp_path, m
     monkeypatch.setattr(detector_module, "write_json", real_write_json)
     detector_module.save_detector(target, **parts)
     assert read_bundle_info(target)["profile"] == "offline"
-    assert load_detector(target).score(subject="Hi", sender="a@b.example", text="Lunch at noon?")["verdict"]
 
 
 def test_measured_scores_with_margins(bundle):
-    """Measured on the offline profile (MiniLM text, EfficientNet-Lite0 screenshots), seeds 0 and 1:
-    the text model ranks perfectly (PR-AUC 1.00 on test and at the realistic rate) but its 0.5
-    threshold moves with the seed on unseen templates: test F1 1.00 and 0.84, realistic-rate F1
-    0.94 and 0.12 (122 false alarms among 242 legitimate e-mails), recall 1.00 both; so F1 at the
-    realistic rate is not asserted. Screenshot PR-AUC 0.91 on test and 0.39 at the realistic rate
-    (base rate 0.032). Validation gave the text model weight 1.0 both times, so the ensemble
-    scored as the text model."""
+    """Measured on the offline profile (frozen MiniLM and EfficientNet-Lite0, logistic heads),
+    2026-12-06 (feature extraction has nothing random, so every run gives these to rounding):
+    see lesson 07's table. The margins leave room for other machines' float sums."""
     table = evaluation.score_table(bundle)
     test, realistic = table["test"], table["test_realistic"]
-    assert test["text"]["pr_auc"] >= 0.95 and realistic["text"]["pr_auc"] >= 0.9
-    assert test["text"]["f1"] >= 0.75 and realistic["text"]["recall"] >= 0.75
-    assert test["screenshot"]["pr_auc"] >= 0.8
-    assert realistic["screenshot"]["pr_auc"] >= 0.2 >= 4 * realistic["screenshot"]["base_rate"]  # far above chance
+    assert test["ensemble"]["pr_auc"] >= 0.95 and test["ensemble"]["f1"] >= 0.88
     assert test["text"]["pr_auc"] >= test["screenshot"]["pr_auc"] + 0.05
-    for split in (test, realistic):  # the ensemble is measured, not assumed to win
-        assert split["ensemble"]["pr_auc"] >= split["screenshot"]["pr_auc"]
-        assert split["ensemble"]["f1"] >= split["text"]["f1"] - 0.05
-    assert evaluation.mistakes(bundle, "test", "screenshot")  # the weaker model's errors are listed
-    assert all(m["label"] in (0, 1) and m["subject"] for m in evaluation.mistakes(bundle, "test_realistic", "screenshot"))
+    assert test["screenshot"]["pr_auc"] >= 0.75
+    assert realistic["ensemble"]["pr_auc"] >= 10 * realistic["ensemble"]["base_rate"]
+    assert test["ensemble"]["pr_auc"] >= max(test["text"]["pr_auc"], test["screenshot"]["pr_auc"]) - 0.02
+    html_only = evaluation.slices(bundle)["HTML only"]
+    assert html_only["pr_auc"] >= 0.9  # not carried by the format
 
 
 def test_occlusion_finds_what_the_text_model_relies_on(detector):
-    e = next(e for e in load_emails("test") if e.label)
+    e = next(e for e in TEST if e.label and e.format == "text")
     pieces = evaluation.occlusion(detector, e.subject, e.text)
     assert len(pieces) == len(evaluation.split_pieces(e.text))
     assert pieces[0][1] >= pieces[-1][1]

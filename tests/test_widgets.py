@@ -11,7 +11,7 @@ from tlutils import widgets
 
 def _upload(box, name: str, content: bytes) -> tuple[bytes, str]:
     """Put a file in the box's FileUpload as the browser would; return (picture PNG, answer HTML)."""
-    upload, pictures = box.children[1], box.children[2]
+    upload, pictures = box.widget.children[1], box.widget.children[2]
     upload.value = ({"name": name, "type": "", "size": len(content), "content": memoryview(content),
                      "last_modified": datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)},)
     picture, answer = pictures.children
@@ -46,7 +46,7 @@ def test_a_typed_sentence_is_classified_and_an_empty_one_is_a_sentence():
         return [("positive", 0.75), ("negative", 0.25)]
 
     box = widgets.sentence_classifier(classify)
-    text_box, answer = box.children[1], box.children[2]
+    text_box, answer = box.widget.children[1], box.widget.children[2]
     text_box.value = "A <b>warm</b> film"
     assert seen == ["A <b>warm</b> film"]
     assert "A &lt;b&gt;warm&lt;/b&gt; film" in answer.value and "75.0%" in answer.value

@@ -20,10 +20,10 @@ from .params import ParamCounts, count_params
 
 __all__ = ["PROFILES", "Config", "DownloadError", "ParamCounts", "count_params", "current",
            "setup", "adapters", "checks", "data", "exercises", "features", "gradients", "layers", "lite0",
-           "models", "plots", "quiz", "text", "widgets"]
+           "models", "plots", "quiz", "quizzes", "text", "widgets"]
 
 _SUBMODULES = {"adapters", "checks", "data", "exercises", "features", "gradients", "layers", "lite0",
-               "models", "plots", "quiz", "text", "widgets"}
+               "models", "plots", "quiz", "quizzes", "text", "widgets"}
 
 
 def __getattr__(name: str) -> Any:

@@ -4,6 +4,19 @@ wrong in a learner's answer.
 Every check returns a :class:`Feedback`, which shows as its sentence in a notebook and is true
 only when the answer is right, so a solution cell can ``assert`` it. An exercise cell still holding
 its ``...`` placeholder gets "not answered yet" rather than an error.
+
+A wrong answer gets a hint, never the answer: :func:`reveal` shows the answer of the last check,
+for a learner who asks. Checks refuse the lazy answers: the lesson's own model (pass it as
+``lesson_models``), a number the lesson already printed (``printed``), a result the lesson already
+has (``existing``). Checks of a trained model measure it against a target accuracy that sits below
+what the worked solution reached over ten seeds (``benchmarks/exercise_targets.py``).
+
+For an exercise where the learner trains something, :func:`check_accuracy` is the generic check:
+it runs the learner's model (a Keras model, a scikit-learn estimator or a plain function) on
+held-out inputs in an order of its own and compares its accuracy with the target::
+
+    feedback = tlutils.exercises.check_accuracy(my_head, x_test, y_test, target=0.85,
+                                                lesson_models=[model])
 """
 from __future__ import annotations
 
@@ -17,6 +30,8 @@ import numpy as np
 from .params import count_params
 
 NOT_ANSWERED = "Not answered yet: replace the ... with your answer and run the cell again."
+REVEAL = "tlutils.exercises.reveal() shows the answer"
+_last: list[Feedback] = []
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,6 +46,10 @@ class Feedback:
 
     correct: bool
     message: str
+    answer: str = dataclasses.field(default="", repr=False)
+
+    def __post_init__(self) -> None:
+        _last[:] = [self]
 
     def __bool__(self) -> bool:
         return self.correct
@@ -42,6 +61,19 @@ class Feedback:
         printer.text(self.message)
 
 
+def reveal() -> str:
+    """The answer behind the last check's verdict, for a learner who asks for it.
+
+    Example:
+        >>> _ = Feedback(False, "Not quite: too low.", answer="The model trains 10 parameters.")
+        >>> print(reveal())
+        The model trains 10 parameters.
+    """
+    if not _last:
+        return "No check has run yet: run an exercise cell first."
+    return _last[0].answer or "This check has no single answer to show: its message says what to change."
+
+
 def _unanswered(*values: Any) -> bool:
     return any(v is ... or v is None for v in values)
 
@@ -50,12 +82,27 @@ def _right(message: str) -> Feedback:
     return Feedback(True, f"Right: {message}")
 
 
-def _wrong(message: str) -> Feedback:
-    return Feedback(False, f"Not quite: {message}")
+def _wrong(message: str, answer: str = "") -> Feedback:
+    return Feedback(False, f"Not quite: {message}", answer)
 
 
-def check_trainable_count(model: Any, predicted: int) -> Feedback:
-    """Compare a predicted number of trainable parameters with the model's real one.
+def _raised(error: Exception) -> Feedback:
+    """The verdict on learner code that raised: its error, in one sentence."""
+    first_line = str(error).splitlines()[0].rstrip(".") if str(error) else "no message"
+    return _wrong(f"your code raised {type(error).__name__}: {first_line}.")
+
+
+def _is_one_of(value: Any, objects: Sequence[Any]) -> bool:
+    """True when ``value`` is one of ``objects`` itself (not an equal copy)."""
+    return any(value is candidate for candidate in objects)
+
+
+def check_trainable_count(model: Any, predicted: int, lesson_models: Sequence[Any] = (),
+                          printed: Sequence[int] = ()) -> Feedback:
+    """Compare a predicted number of trainable parameters with the real one of the model the
+    learner built. The lesson's own models (``lesson_models``) are refused, and so is a model
+    that trains a number the lesson already printed (``printed``): the exercise asks for a
+    changed model. A wrong prediction gets a hint, and :func:`reveal` the true count.
 
     Example:
         >>> import keras
@@ -63,18 +110,23 @@ def check_trainable_count(model: Any, predicted: int) -> Feedback:
         >>> print(check_trainable_count(model, 10))
         Right: the model trains 10 parameters.
         >>> print(check_trainable_count(model, 8))
-        Not quite: you predicted 8 but the model trains 10, 2 more; count every trainable kernel and its biases.
+        Not quite: your prediction is too low; count every trainable kernel and its biases (tlutils.exercises.reveal() shows the answer).
+        >>> print(check_trainable_count(model, 10, printed=[10]))
+        Not quite: your model trains as many parameters as a model printed above; change it as the exercise asks.
     """
-    if _unanswered(predicted):
+    if _unanswered(predicted, model):
         return Feedback(False, NOT_ANSWERED)
+    if _is_one_of(model, lesson_models):
+        return _wrong("this is the lesson's own model; build the new one the exercise asks for.")
     actual = count_params(model).trainable
+    if actual in {int(n) for n in printed}:
+        return _wrong("your model trains as many parameters as a model printed above; change it as the exercise asks.")
     if int(predicted) == actual:
         return _right(f"the model trains {actual:,} parameters.")
-    gap = actual - int(predicted)
-    hint = ("count every trainable kernel and its biases" if gap > 0 else
+    hint = ("count every trainable kernel and its biases" if actual > int(predicted) else
             "frozen layers do not count, and a layer without weights adds nothing")
-    return _wrong(f"you predicted {int(predicted):,} but the model trains {actual:,}, "
-                  f"{abs(gap):,} {'more' if gap > 0 else 'fewer'}; {hint}.")
+    return _wrong(f"your prediction is too {'low' if actual > int(predicted) else 'high'}; {hint} ({REVEAL}).",
+                  answer=f"The model trains {actual:,} parameters; you predicted {int(predicted):,}.")
 
 
 def _holds_weights(layer: Any) -> bool:
@@ -85,12 +137,15 @@ def check_gradual_unfreezing(base: Any, stages: Sequence[Sequence[str]]) -> Feed
     """Check a gradual-unfreezing schedule: ``stages`` lists the names of the base's trainable
     layers after each stage. Right when there are at least two stages, each one unfreezes more
     layers than the one before, always a block at the top of the base (below it all stays
-    frozen), and the base is not fully unfrozen in the first stage.
+    frozen), the base is not fully unfrozen in the first stage, and the base's layers really are
+    trainable as the last stage says (names typed without unfreezing anything do not pass).
 
     Example:
         >>> import keras
         >>> base = keras.Sequential([keras.Input((3,))] + [keras.layers.Dense(3, name=f"d{i}") for i in range(6)])
         >>> top = lambda n: [layer.name for layer in base.layers[-n:]]
+        >>> for i, layer in enumerate(base.layers):
+        ...     layer.trainable = i >= 2  # the top 4 layers, as the last stage says
         >>> print(check_gradual_unfreezing(base, [top(2), top(4)]))
         Right: 2 stages, each unfreezing more of the base from the top (2, then 4 layers).
         >>> print(check_gradual_unfreezing(base, [top(4), top(2)]))
@@ -118,6 +173,10 @@ def check_gradual_unfreezing(base: Any, stages: Sequence[Sequence[str]]) -> Feed
         if number > 1 and not set(stages[number - 2]) < set(stage):
             return _wrong(f"stage {number} has {'fewer' if len(stage) < len(stages[number - 2]) else 'no more'} "
                           f"trainable layers than stage {number - 1}; each stage should unfreeze more, never refreeze.")
+    really = [layer.name for layer in base.layers if _holds_weights(layer) and layer.trainable]
+    if really != [n for n in weighted if n in stages[-1]]:
+        return _wrong("the base's trainable layers differ from your last stage; unfreeze the layers "
+                      "(layer.trainable = True), do not only list their names.")
     sizes = ", then ".join(str(len(s)) for s in stages)
     return _right(f"{len(stages)} stages, each unfreezing more of the base from the top ({sizes} layers).")
 
@@ -217,9 +276,12 @@ def _accuracy_at(threshold: float, probabilities: np.ndarray, labels: np.ndarray
     return float(np.mean((probabilities >= threshold).astype(int) == labels))
 
 
-def check_threshold(threshold: float, probabilities: Any, labels: Any) -> Feedback:
+def check_threshold(threshold: float, probabilities: Any, labels: Any, test_probabilities: Any = None,
+                    test_labels: Any = None, target: float | None = None) -> Feedback:
     """Check a decision threshold chosen on a validation set: right when no other threshold
-    gives a higher accuracy on these (validation) probabilities and labels.
+    gives a higher accuracy on these (validation) probabilities and labels, and, when test
+    probabilities, labels and a ``target`` are given, when the threshold reaches the target
+    accuracy on that test set too.
 
     Example:
         >>> p, y = np.array([0.2, 0.4, 0.45, 0.9]), np.array([0, 1, 1, 1])
@@ -227,6 +289,8 @@ def check_threshold(threshold: float, probabilities: Any, labels: Any) -> Feedba
         Right: threshold 0.3 gives validation accuracy 1.000, the best any threshold reaches.
         >>> print(check_threshold(0.5, p, y))
         Not quite: threshold 0.5 gives validation accuracy 0.500, but 1.000 is possible; try thresholds between the predicted probabilities.
+        >>> print(check_threshold(0.3, p, y, np.array([0.35, 0.6]), np.array([0, 1]), target=0.9))
+        Not quite: threshold 0.3 is the best on validation but reaches test accuracy 0.500, below the target 0.90; choose among the thresholds that tie on validation the one with the widest margin.
     """
     if _unanswered(threshold):
         return Feedback(False, NOT_ANSWERED)
@@ -239,19 +303,150 @@ def check_threshold(threshold: float, probabilities: Any, labels: Any) -> Feedba
     candidates = np.concatenate([[0.0, 1.0 + 1e-9], np.unique(probabilities)])
     best = max(_accuracy_at(t, probabilities, labels) for t in candidates)
     mine = _accuracy_at(float(threshold), probabilities, labels)
-    if mine >= best - 1e-12:
-        return _right(f"threshold {threshold:g} gives validation accuracy {mine:.3f}, the best any threshold reaches.")
-    return _wrong(f"threshold {threshold:g} gives validation accuracy {mine:.3f}, but {best:.3f} is possible; "
-                  "try thresholds between the predicted probabilities.")
+    if mine < best - 1e-12:
+        return _wrong(f"threshold {threshold:g} gives validation accuracy {mine:.3f}, but {best:.3f} is possible; "
+                      "try thresholds between the predicted probabilities.")
+    if target is not None:
+        test = _accuracy_at(float(threshold), np.asarray(test_probabilities, dtype="float64"), np.asarray(test_labels))
+        if test < target:
+            return _wrong(f"threshold {threshold:g} is the best on validation but reaches test accuracy {test:.3f}, "
+                          f"below the target {target:.2f}; choose among the thresholds that tie on validation "
+                          "the one with the widest margin.")
+        return _right(f"threshold {threshold:g} gives validation accuracy {mine:.3f}, the best any threshold "
+                      f"reaches, and test accuracy {test:.3f} (target {target:.2f}).")
+    return _right(f"threshold {threshold:g} gives validation accuracy {mine:.3f}, the best any threshold reaches.")
+
+
+def _predicted_classes(model: Any, inputs: Any) -> np.ndarray:
+    """Class predictions of a Keras model, a scikit-learn estimator or a function, for ``inputs``."""
+    if hasattr(model, "predict"):
+        try:
+            output = model.predict(inputs, verbose=0)  # Keras: no progress bar
+        except TypeError:  # scikit-learn takes no verbose argument
+            output = model.predict(inputs)
+    else:
+        output = model(inputs)
+    output = np.asarray(output)
+    return output.argmax(axis=-1) if output.ndim == 2 else output.reshape(-1)
+
+
+def _subset(inputs: Any, order: np.ndarray) -> Any:
+    """``inputs`` (an array, a dict of arrays or a list) in the given order."""
+    if isinstance(inputs, dict):
+        return {key: np.asarray(value)[order] for key, value in inputs.items()}
+    if isinstance(inputs, np.ndarray):
+        return inputs[order]
+    return [inputs[i] for i in order]
+
+
+def check_accuracy(model: Any, inputs: Any, labels: Any, target: float, lesson_models: Sequence[Any] = (),
+                   what: str = "held-out") -> Feedback:
+    """Check that a model the learner trained reaches ``target`` accuracy on held-out ``inputs``.
+
+    ``model`` is a Keras model (class probabilities), a scikit-learn estimator, or a function
+    from inputs to classes. The check runs it on the inputs in a shuffled order of its own (so
+    returning the labels as they are does not pass) and refuses the lesson's own models
+    (``lesson_models``). Set ``target`` below what the worked solution reaches over several seeds.
+
+    Example:
+        >>> x, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([0, 0, 1, 1])
+        >>> print(check_accuracy(lambda x: (x[:, 0] > 1.5).astype(int), x, y, target=0.75))
+        Right: 4 of 4 held-out examples right (accuracy 1.000, target 0.75).
+        >>> print(check_accuracy(lambda x: np.zeros(len(x), int), x, y, target=0.75))
+        Not quite: accuracy 0.500 on the held-out examples, below the target 0.75; train longer or on more examples, and check that the model sees the inputs it was trained on.
+    """
+    if _unanswered(model):
+        return Feedback(False, NOT_ANSWERED)
+    if _is_one_of(model, lesson_models):
+        return _wrong("this is the lesson's own model; train the new one the exercise asks for.")
+    labels = np.asarray(labels)
+    order = np.random.default_rng(0).permutation(len(labels))
+    try:
+        predicted = _predicted_classes(model, _subset(inputs, order))
+    except Exception as error:  # the learner's model: report its error as a sentence
+        return _raised(error)
+    if predicted.size == 1 and predicted[0] is None:
+        return Feedback(False, NOT_ANSWERED + " (Your function returns nothing yet.)")
+    if predicted.shape != labels.shape:
+        return _wrong(f"your model gave {predicted.size} predictions for {labels.size} {what} examples; "
+                      "it should give one class per example.")
+    right = int(np.sum(predicted == labels[order]))
+    accuracy = right / len(labels)
+    if accuracy >= target:
+        return _right(f"{right} of {len(labels)} {what} examples right (accuracy {accuracy:.3f}, target {target:.2f}).")
+    return _wrong(f"accuracy {accuracy:.3f} on the {what} examples, below the target {target:.2f}; train longer "
+                  "or on more examples, and check that the model sees the inputs it was trained on.")
+
+
+def few_labels(labels: Any, per_class: int, seed: int) -> np.ndarray:
+    """Indices of ``per_class`` examples of every class, drawn with ``seed``.
+
+    Example:
+        >>> sorted(np.asarray([0, 0, 1, 1])[few_labels([0, 0, 1, 1], 1, seed=0)].tolist())
+        [0, 1]
+    """
+    labels = np.asarray(labels)
+    rng = np.random.default_rng(seed)
+    return np.concatenate([rng.choice(np.flatnonzero(labels == c), per_class, replace=False)
+                           for c in np.unique(labels)])
+
+
+def check_sentence_features(features: Callable[[list[str]], Any], train: Any, test: Any, target: float,
+                            labels_per_class: int = 8, seeds: Sequence[int] = range(5)) -> Feedback:
+    """Check a learner's ``features(texts)`` (one vector per text) as feature extraction with few
+    labels: for each seed the check draws ``labels_per_class`` labelled training texts per class,
+    fits a logistic regression on their vectors and measures it on every ``test`` text; right
+    when the mean test accuracy over the seeds reaches ``target``. ``train`` and ``test`` have
+    ``texts`` and ``labels`` (a :class:`tlutils.text.TextSplit`).
+
+    Example:
+        >>> from types import SimpleNamespace as Split
+        >>> train = Split(texts=["good", "fine", "bad", "awful"], labels=np.array([1, 1, 0, 0]))
+        >>> words = lambda texts: np.array([[t in ("good", "fine", "great")] for t in texts], float)
+        >>> print(check_sentence_features(words, train, Split(texts=["great", "bad"], labels=np.array([1, 0])),
+        ...                               target=0.9, labels_per_class=1, seeds=[0]))
+        Right: with 1 labels per class, your features give mean test accuracy 1.000 over 1 draws (target 0.90).
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    if _unanswered(features):
+        return Feedback(False, NOT_ANSWERED)
+    picks = [few_labels(train.labels, labels_per_class, seed) for seed in seeds]
+    chosen = sorted({int(i) for pick in picks for i in pick})
+    try:
+        train_output = features([train.texts[i] for i in chosen])
+        if train_output is None:
+            return Feedback(False, NOT_ANSWERED + " (Your function returns nothing yet.)")
+        train_output = np.asarray(train_output, dtype="float64")
+        test_vectors = np.asarray(features(list(test.texts)), dtype="float64")
+    except Exception as error:  # the learner's code: report its error as a sentence
+        return _raised(error)
+    if (train_output.ndim != 2 or len(train_output) != len(chosen) or test_vectors.ndim != 2
+            or len(test_vectors) != len(test.texts)):
+        return _wrong("your function should return one vector per text it is given (shape: texts x numbers), "
+                      "computed from those texts.")
+    accuracies = []
+    for pick in picks:
+        x = train_output[[chosen.index(int(i)) for i in pick]]
+        model = LogisticRegression(max_iter=2000).fit(x, np.asarray(train.labels)[pick])
+        accuracies.append(model.score(test_vectors, test.labels))
+    mean = float(np.mean(accuracies))
+    if mean >= target:
+        return _right(f"with {labels_per_class} labels per class, your features give mean test accuracy {mean:.3f} "
+                      f"over {len(picks)} draws (target {target:.2f}).")
+    return _wrong(f"with {labels_per_class} labels per class, your features give mean test accuracy {mean:.3f}, "
+                  f"below the target {target:.2f}; look for the encoder output that was trained to represent a "
+                  "whole sentence.")
 
 
 RESULT_KEYS = {"top1": float, "mean_per_class": float, "seconds": float, "epochs": int,
                "trainable": int, "frozen": int, "notes": str}
 
 
-def check_new_approach(result: Any) -> Feedback:
+def check_new_approach(result: Any, existing: dict[str, Any] | None = None) -> Feedback:
     """Check what a new challenge approach returns: the dict the runner's report needs
-    (``top1``, ``mean_per_class``, ``seconds``, ``epochs``, ``trainable``, ``frozen``, ``notes``).
+    (``top1``, ``mean_per_class``, ``seconds``, ``epochs``, ``trainable``, ``frozen``, ``notes``),
+    and not one of the results the lesson already has (``existing``, by approach name).
 
     Example:
         >>> good = {"top1": 0.5, "mean_per_class": 0.4, "seconds": 3.0, "epochs": 1,
@@ -260,11 +455,16 @@ def check_new_approach(result: Any) -> Feedback:
         Right: the result has every field the report needs (top-1 50.0%, 10 trainable parameters).
         >>> print(check_new_approach({**good, "top1": 50}))
         Not quite: top1 is 50, but accuracies are fractions between 0 and 1.
+        >>> print(check_new_approach(dict(good), existing={"feature_extraction": good}))
+        Not quite: this is the lesson's feature_extraction result; return what your new approach measured.
     """
     if _unanswered(result):
         return Feedback(False, NOT_ANSWERED)
     if not isinstance(result, dict):
         return _wrong(f"an approach returns a dict of results, not a {type(result).__name__}.")
+    for name, old in (existing or {}).items():
+        if result is old or result == old:
+            return _wrong(f"this is the lesson's {name} result; return what your new approach measured.")
     missing = [key for key in RESULT_KEYS if key not in result]
     if missing:
         return _wrong(f"the result misses {', '.join(missing)}; the report needs every one of {', '.join(RESULT_KEYS)}.")

@@ -14,8 +14,8 @@ from .config import Config
 from .environment import current
 from .lite0 import decode_predictions, efficientnet_lite0, imagenet_class_names
 
-__all__ = ["PretrainedBase", "decode_predictions", "efficientnet_lite0", "imagenet_class_names",
-           "pretrained_base", "unfreeze_top"]
+__all__ = ["PretrainedBase", "base_application", "decode_predictions", "efficientnet_lite0",
+           "imagenet_class_names", "preprocess_input", "pretrained_base", "unfreeze_top"]
 
 # keras.applications' classes for the bases the source text uses, and their preprocessing module.
 KERAS_BASES = {"vgg16": ("VGG16", "vgg16"), "resnet50": ("ResNet50", "resnet50")}
@@ -52,23 +52,39 @@ def pretrained_base(name: str, input_shape: tuple[int, int, int], cfg: Config | 
         ('efficientnet_lite0', 'efficientnet', 1280)
     """
     cfg = cfg or current()
-    if name not in KERAS_BASES:
-        raise ValueError(f"Unknown base {name!r}: choose one of {', '.join(KERAS_BASES)}.")
+    application = base_application(name, cfg)
     if cfg.vision_stand_in:
         model = efficientnet_lite0(include_top=False, input_shape=input_shape, weights=weights, cfg=cfg)
-        application = "efficientnet"
     else:
-        class_name, application = KERAS_BASES[name]
-        build = getattr(keras.applications, class_name)
+        build = getattr(keras.applications, KERAS_BASES[name][0])
         if weights is None:
             model = build(weights=None, include_top=False, input_shape=input_shape)
         else:
             from .downloads import downloading
 
-            with downloading(f"the {class_name} ImageNet weights", cfg.cache_dir / "keras"):
+            with downloading(f"the {KERAS_BASES[name][0]} ImageNet weights", cfg.cache_dir / "keras"):
                 model = build(weights=weights, include_top=False, input_shape=input_shape)
-    module = importlib.import_module(f"keras.applications.{application}")
-    return PretrainedBase(model, module.preprocess_input, application)
+    return PretrainedBase(model, preprocess_input(application), application)
+
+
+def base_application(name: str, cfg: Config | None = None) -> str:
+    """The ``keras.applications`` module whose preprocessing :func:`pretrained_base` uses for
+    ``name`` in this profile ("efficientnet" where Lite0 stands in), without building anything.
+
+    Example:
+        >>> from tlutils.config import PROFILES
+        >>> base_application("resnet50", PROFILES["quick"]), base_application("resnet50", PROFILES["offline"])
+        ('resnet50', 'efficientnet')
+    """
+    cfg = cfg or current()
+    if name not in KERAS_BASES:
+        raise ValueError(f"Unknown base {name!r}: choose one of {', '.join(KERAS_BASES)}.")
+    return "efficientnet" if cfg.vision_stand_in else KERAS_BASES[name][1]
+
+
+def preprocess_input(application: str) -> Callable[[Any], Any]:
+    """``keras.applications.<application>.preprocess_input``."""
+    return importlib.import_module(f"keras.applications.{application}").preprocess_input
 
 
 def unfreeze_top(base: keras.Model, n: int, keep_batchnorm_frozen: bool = True) -> list[str]:

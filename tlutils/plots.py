@@ -289,3 +289,60 @@ def plot_probe(table: dict[str, dict[int, Any]], chance: float | None = None,
         ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+# The source text's strategy table as a decision chart: (question or strategy, x, y) and the
+# edges between them with their answers. Leaves name the strategy keys of lesson 05's results.
+_CHART_NODES = {
+    "compute": ("Limited compute, or many\ntasks sharing one model?", 0.5, 0.88),
+    "data": ("How many labels, and how close\nis the domain to pretraining?", 0.5, 0.58),
+    "adapter tuning (LoRA)": ("Adapter tuning", 0.86, 0.88),
+    "feature extraction": ("Feature extraction", 0.14, 0.22),
+    "fine-tuning": ("Fine-tuning (top layers)", 0.5, 0.22),
+    "full training": ("Full training", 0.86, 0.22),
+}
+_CHART_EDGES = [("compute", "adapter tuning (LoRA)", "yes"), ("compute", "data", "no"),
+                ("data", "feature extraction", "few, similar"), ("data", "fine-tuning", "medium, different"),
+                ("data", "full training", "many, unique")]
+
+
+def _result_line(result: dict[str, float] | None) -> str:
+    if not result:
+        return ""
+    return (f"\nmeasured: test acc {result['test accuracy']:.3f}\n"
+            f"drift {result['drift']:.2f}, {result['trainable']:,} trained")
+
+
+def plot_strategy_chart(results: dict[str, dict[str, float]], task: str, here: str | None = None,
+                        title: str = "") -> plt.Figure:
+    """The source's strategy table as a decision chart, each strategy's box showing what a lesson
+    measured for it (``results[strategy]``: test accuracy, drift, trainable), ``task`` (where
+    the lesson's own task falls) under it, and the box of strategy ``here`` drawn bold.
+
+    Example:
+        >>> r = {"feature extraction": {"test accuracy": 0.9, "drift": 0.0, "trainable": 770}}
+        >>> len(plot_strategy_chart(r, "a small task").axes)
+        1
+    """
+    fig, ax = plt.subplots(figsize=(9.0, 4.6))
+    ax.set_axis_off()
+    for key, (text, x, y) in _CHART_NODES.items():
+        leaf = key not in ("compute", "data")
+        ax.text(x, y, text + (_result_line(results.get(key)) if leaf else ""), ha="center", va="center",
+                fontsize=8.5, fontweight="bold" if key == here else "normal",
+                bbox=dict(boxstyle="round,pad=0.5", fc="#e8f0fb" if leaf else "#fdf3dc",
+                          ec="#4c72b0" if leaf else "#c08a1e", lw=2.5 if key == here else 1.0))
+    for start, end, answer in _CHART_EDGES:
+        (_, x0, y0), (_, x1, y1) = _CHART_NODES[start], _CHART_NODES[end]
+        down = y1 < y0  # else a step to the right, on one level
+        ax.annotate("", xy=(x1, y1 + 0.1) if down else (x1 - 0.12, y1),
+                    xytext=(x0, y0 - 0.08) if down else (x0 + 0.16, y0),
+                    arrowprops=dict(arrowstyle="->", color="#555"))
+        ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.02, answer, ha="center", fontsize=8, color="#555",
+                bbox=dict(fc="white", ec="none", pad=0.5))
+    ax.text(0.5, 0.0, task, ha="center", va="bottom", fontsize=8.5, style="italic")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-0.02, 1)
+    if title:
+        ax.set_title(title)
+    return fig

@@ -5,16 +5,26 @@ The questions live in the lesson's own cell::
     tlutils.quiz.show([
         tlutils.quiz.Choice("What does freezing a layer do?",
                             ["It deletes the layer", "Training no longer changes its weights"],
-                            answer=1, why="A frozen layer still runs forward; only its updates stop."),
+                            answer=1, why="A frozen layer still runs forward; only its updates stop.",
+                            reasons=["A frozen layer is still part of the model and still computes.", ""]),
         tlutils.quiz.Number("How many parameters does Dense(5) on 256 inputs have?",
                             answer=1285, why="256 x 5 weights + 5 biases."),
     ])
 
+The lessons keep their questions in :mod:`tlutils.quizzes`, so that a reader of the notebook (on
+GitHub, nbviewer or Colab, where a cell's source is always shown) does not see the answers in the
+code: the cell is ``tlutils.quiz.show(tlutils.quizzes.questions("00"), title=...)``.
+
+A multiple-choice question explains every option: ``reasons[i]`` says why option ``i`` is wrong
+(the right option's entry may stay empty: ``why`` explains it), and picking an option shows that
+option's explanation.
+
 In JupyterLab and on Colab the cell shows ipywidgets: pick an option or type a number and the
 feedback (right or not, and a one-line explanation) appears at once. The same display also
-carries an HTML version, questions with their answers folded in ``<details>``, which is what a
-reader sees where widgets do not run (GitHub, a notebook opened without a kernel). The stored
-output keeps only that fallback: no widget state is saved in the notebook.
+carries an HTML version, questions with their answers and the explanation of every option folded in
+``<details>`` (closed until clicked), which is what a reader sees where widgets do not run (GitHub,
+nbviewer, a notebook opened without a kernel). The stored output keeps only that fallback: no
+widget state is saved in the notebook.
 
 ``Quiz.answer(i, value)`` answers question ``i`` from code (tests, a browser test) and returns
 the feedback. In a browser, stable CSS classes find each part: ``tl-quiz`` (the whole quiz),
@@ -32,29 +42,32 @@ from collections.abc import Sequence
 from typing import Any
 
 from .environment import in_colab
+from .widgets import WIDGET_MIME, mimebundle
 
 CORRECT = "Correct."
 WRONG = "Not quite."
-WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 @dataclasses.dataclass(frozen=True)
 class Choice:
-    """A multiple-choice question; ``answer`` is the index of the right option.
+    """A multiple-choice question; ``answer`` is the index of the right option, ``why`` explains it
+    and ``reasons`` (one per option) say why each other option is wrong.
 
     Example:
-        >>> q = Choice("2 + 2?", ["3", "4"], answer=1, why="Two pairs make four.")
+        >>> q = Choice("2 + 2?", ["3", "4"], answer=1, why="Two pairs make four.",
+        ...            reasons=["That is 2 + 1.", ""])
         >>> q.feedback(1)
         'Correct. Two pairs make four.'
         >>> q.feedback("3")
-        'Not quite. Two pairs make four.'
+        'Not quite. That is 2 + 1.'
     """
 
     question: str
     options: Sequence[str]
     answer: int
     why: str
+    reasons: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         if len(self.options) < 2:
@@ -62,23 +75,37 @@ class Choice:
         if not 0 <= self.answer < len(self.options):
             raise ValueError(f"answer={self.answer} is not an option index (0 to {len(self.options) - 1}): "
                              f"{self.question!r}")
+        if self.reasons and (len(self.reasons) != len(self.options) or not all(
+                reason.strip() for i, reason in enumerate(self.reasons) if i != self.answer)):
+            raise ValueError(f"reasons needs one explanation per option ({len(self.options)}), every wrong "
+                             f"option's not empty: {self.question!r}")
 
     @property
     def solution(self) -> str:
         """The right option's text."""
         return self.options[self.answer]
 
-    def is_correct(self, value: int | str) -> bool:
-        """True for the right option, given by index or by its text."""
+    def _index(self, value: int | str) -> int:
         if isinstance(value, str):
             if value not in self.options:
                 raise ValueError(f"{value!r} is not one of the options {list(self.options)}")
-            value = list(self.options).index(value)
-        return value == self.answer
+            return list(self.options).index(value)
+        return value
+
+    def is_correct(self, value: int | str) -> bool:
+        """True for the right option, given by index or by its text."""
+        return self._index(value) == self.answer
+
+    def explanation(self, value: int | str) -> str:
+        """Why this option is right (``why``) or wrong (its ``reasons`` entry, else ``why``)."""
+        index = self._index(value)
+        if index != self.answer and self.reasons:
+            return self.reasons[index]
+        return self.why
 
     def feedback(self, value: int | str) -> str:
-        """One line: right or not, and why."""
-        return f"{CORRECT if self.is_correct(value) else WRONG} {self.why}"
+        """One line: right or not, and why this option is right or wrong."""
+        return f"{CORRECT if self.is_correct(value) else WRONG} {self.explanation(value)}"
 
 
 def parse_number(text: str | float | int) -> float:
@@ -144,6 +171,20 @@ class Number:
 Question = Choice | Number
 
 
+def _wrong_reasons(question: Question) -> list[tuple[int, str]]:
+    """(index, reason) of every wrong option of a Choice that explains them; none otherwise."""
+    if not isinstance(question, Choice) or not question.reasons:
+        return []
+    return [(i, reason) for i, reason in enumerate(question.reasons) if i != question.answer]
+
+
+def _other_options_html(question: Question) -> str:
+    """The explanations of a Choice's wrong options, as a list for the HTML fallback."""
+    items = "".join(f"<li>Not ({LETTERS[i]}): {html.escape(reason, quote=False)}</li>"
+                    for i, reason in _wrong_reasons(question))
+    return f"<ul>{items}</ul>" if items else ""
+
+
 class Quiz:
     """A list of questions shown as widgets, with an HTML fallback of questions and answers.
 
@@ -177,7 +218,7 @@ class Quiz:
             if isinstance(question, Choice):
                 answer = f"({LETTERS[question.answer]}) {answer}"
             body += (f"<details><summary>Answer</summary>{answer}. "
-                     f"{html.escape(question.why, quote=False)}</details>")
+                     f"{html.escape(question.why, quote=False)}{_other_options_html(question)}</details>")
             items.append(f"<li>{body}</li>")
         return (f"<div class=\"tl-quiz-fallback\"><p><b>{html.escape(self.title, quote=False)}</b> "
                 f"(run the cell for the interactive version)</p><ol>{''.join(items)}</ol></div>")
@@ -190,6 +231,7 @@ class Quiz:
             if isinstance(question, Choice):
                 lines += [f"   ({LETTERS[i]}) {o}" for i, o in enumerate(question.options)]
             lines.append(f"   Answer: {question.solution}. {question.why}")
+            lines += [f"   Not ({LETTERS[i]}): {reason}" for i, reason in _wrong_reasons(question)]
         return "\n".join(lines)
 
     # -- the widgets -----------------------------------------------------------------------
@@ -265,14 +307,11 @@ class Quiz:
     # -- display ---------------------------------------------------------------------------
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         """The widget view where widgets run, the HTML fallback everywhere else."""
-        bundle = {"text/plain": self.to_text(), "text/html": self.to_html()}
         try:
-            view = self.widget._repr_mimebundle_()
+            widget = self.widget
         except ImportError:  # ipywidgets not installed: the fallback still shows everything
-            return bundle
-        if view and WIDGET_MIME in view:
-            bundle[WIDGET_MIME] = view[WIDGET_MIME]
-        return bundle
+            widget = None
+        return mimebundle(widget, self.to_html(), self.to_text())
 
 
 def _enable_colab_widgets() -> None:

@@ -3,6 +3,10 @@
 Both work in JupyterLab and on Colab (ipywidgets 8; on Colab :func:`enable_colab_widgets` turns
 on its custom widget manager). The work is done by plain functions (:func:`describe_photo`),
 which the widgets only call, so the same code is tested without a browser.
+
+Where no kernel runs (GitHub, nbviewer, a notebook opened without running it) a widget cannot
+show; what a reader sees there is a short HTML note of what the cell offers (:class:`WithFallback`),
+never the widget's Python repr.
 """
 from __future__ import annotations
 
@@ -15,6 +19,41 @@ from typing import Any
 import numpy as np
 
 Prediction = Sequence[tuple[str, float]]
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+def mimebundle(widget: Any, fallback_html: str, fallback_text: str) -> dict[str, Any]:
+    """A display bundle: the widget's live view where widgets run, ``fallback_html`` and
+    ``fallback_text`` everywhere else (the stored notebook keeps only those two).
+
+    Example:
+        >>> sorted(mimebundle(None, "<p>An upload box.</p>", "An upload box."))
+        ['text/html', 'text/plain']
+    """
+    bundle = {"text/plain": fallback_text, "text/html": fallback_html}
+    view = widget._repr_mimebundle_() if widget is not None else None
+    if view and WIDGET_MIME in view:
+        bundle[WIDGET_MIME] = view[WIDGET_MIME]
+    return bundle
+
+
+class WithFallback:
+    """A widget that shows as itself in a live notebook and as a sentence where no kernel runs.
+
+    Example:
+        >>> box = WithFallback(None, "An upload box.")
+        >>> box._repr_mimebundle_()["text/plain"]
+        'An upload box. (It works in JupyterLab and on Colab once the cell has run; here no kernel runs it.)'
+    """
+
+    def __init__(self, widget: Any, description: str):
+        self.widget = widget
+        self.description = description
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        note = " (It works in JupyterLab and on Colab once the cell has run; here no kernel runs it.)"
+        return mimebundle(self.widget, f"<p><i>{html.escape(self.description)}{note}</i></p>",
+                          self.description + note)
 
 
 def enable_colab_widgets() -> None:
@@ -80,8 +119,9 @@ def _thumbnail_png(image: np.ndarray) -> bytes:
 
 
 def photo_classifier(classify: Callable[[np.ndarray], Prediction],
-                     title: str = "Upload a photo (JPEG, PNG, GIF, BMP or WebP)") -> Any:
-    """An upload box that shows the photo and ``classify(image)``'s answer beside it.
+                     title: str = "Upload a photo (JPEG, PNG, GIF, BMP or WebP)") -> WithFallback:
+    """An upload box that shows the photo and ``classify(image)``'s answer beside it
+    (its ``.widget``); where no kernel runs it shows one sentence saying so.
 
     ``classify`` receives an RGB uint8 array and returns (label, probability) pairs.
     """
@@ -101,8 +141,8 @@ def photo_classifier(classify: Callable[[np.ndarray], Prediction],
         picture.value = b"" if image is None else _thumbnail_png(image)
 
     upload.observe(on_upload, names="value")
-    return widgets.VBox([widgets.HTML(f"<b>{html.escape(title)}</b>"), upload,
-                         widgets.HBox([picture, answer])])
+    box = widgets.VBox([widgets.HTML(f"<b>{html.escape(title)}</b>"), upload, widgets.HBox([picture, answer])])
+    return WithFallback(box, f"An upload box: {title.lower()} and the model's answer appears beside it.")
 
 
 def describe_sentence(text: str, classify: Callable[[str], Prediction]) -> str:
@@ -124,8 +164,9 @@ def describe_sentence(text: str, classify: Callable[[str], Prediction]) -> str:
 
 
 def sentence_classifier(classify: Callable[[str], Prediction],
-                        title: str = "Type a sentence and press Enter") -> Any:
-    """A text box that shows ``classify(text)``'s (label, probability) answer for each sentence."""
+                        title: str = "Type a sentence and press Enter") -> WithFallback:
+    """A text box that shows ``classify(text)``'s (label, probability) answer for each sentence
+    (its ``.widget``); where no kernel runs it shows one sentence saying so."""
     import ipywidgets as widgets
 
     enable_colab_widgets()
@@ -137,4 +178,5 @@ def sentence_classifier(classify: Callable[[str], Prediction],
         answer.value = describe_sentence(change["new"], classify)
 
     box.observe(on_submit, names="value")
-    return widgets.VBox([widgets.HTML(f"<b>{html.escape(title)}</b>"), box, answer])
+    view = widgets.VBox([widgets.HTML(f"<b>{html.escape(title)}</b>"), box, answer])
+    return WithFallback(view, f"A text box: {title[0].lower() + title[1:]}, and the model's answer appears below it.")

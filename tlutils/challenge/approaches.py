@@ -19,7 +19,7 @@ from sklearn.metrics import accuracy_score, balanced_accuracy_score
 
 from ..config import Config
 from ..files import read_json, write_json
-from ..models import pretrained_base, unfreeze_top
+from ..models import base_application, preprocess_input, pretrained_base, unfreeze_top
 from ..params import count_params
 from .pipeline import cached_features, image_batches, labels_of
 from .sizes import APPROACHES, ChallengeSizes  # noqa: F401 (APPROACHES: the names of RUNNERS)
@@ -55,7 +55,8 @@ class Context:
         self.sizes, self.data, self.strategy, self.out_dir = sizes, data, strategy, out_dir
         self.cfg, self.seed, self.jit_compile = cfg, cfg.seed, jit_compile
         self.extra_callbacks = list(extra_callbacks)
-        self.preprocess = self.base(pretrained=False).preprocess_input  # the base's own preprocessing
+        # The base's own preprocessing, known without building the base.
+        self.preprocess = preprocess_input(base_application("resnet50", cfg))
 
     def base(self, pretrained: bool = True) -> Any:
         """The challenge's base (:func:`tlutils.models.pretrained_base`), ImageNet or random weights."""

@@ -21,10 +21,13 @@ def load_flowers102(cfg: Config, sizes: ChallengeSizes) -> ImageData:
     """Oxford Flowers-102 (102 classes) through tensorflow-datasets, cut to the run's sizes.
 
     Offline, where nothing can be downloaded, the course photos (real photographs, 5 classes,
-    split 60/20/20 as in lessons 01 and 02) stand in: a small real challenge.
+    split 60/20/20 as in lessons 01 and 02) stand in: a small real challenge. Either way the
+    sizes' ``max_train`` and ``max_eval`` cap the splits when set.
     """
     if cfg.offline:
-        return load_lesson_images(cfg)
+        data = load_lesson_images(cfg)
+        caps = {"train": sizes.max_train, "validation": sizes.max_eval, "test": sizes.max_eval}
+        return dataclasses.replace(data, **{name: getattr(data, name).take(n) for name, n in caps.items() if n})
     run_cfg = dataclasses.replace(cfg, max_train=sizes.max_train, max_eval=sizes.max_eval,
                                   image_size=sizes.image_size, batch_size=sizes.batch_size)
     return load_image_dataset("oxford_flowers102", SPLITS, run_cfg)

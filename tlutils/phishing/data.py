@@ -1,10 +1,17 @@
-"""The capstone's synthetic phishing e-mails: reading ``tlutils/course_data/phishing/<split>.jsonl`` (inside the package, so a pip install has it).
+"""The capstone's e-mails, real and synthetic, shipped inside the package (a pip install has them).
 
-Each line is one e-mail written by ``scripts/make_phishing_data.py``. The set is synthetic (no
-public phishing corpus is reachable from the course's machines), so its scores are not comparable
-with published ones; see ``data/README.md``.
+``load_emails(split, corpus="real")`` reads the **real** e-mails, ``tlutils/course_data/phishing/real/<split>.jsonl.gz``
+(written by ``scripts/make_real_phishing_data.py`` from public collections: honeypot phishing of
+2022-2026 and the SpamAssassin corpus's legitimate mail of 2002; see ``data/README.md``): what the
+detector is trained and judged on. ``load_emails(split)`` (``corpus="synthetic"``) reads the course's
+synthetic e-mails (``tlutils/course_data/phishing/<split>.jsonl``, ``scripts/make_phishing_data.py``),
+kept for the demo inbox and for unit tests, whose template split shows what synthetic data hides.
 
->>> emails = load_emails("validation")
+>>> real = load_emails("validation", corpus="real")
+>>> len(real), sum(e.label for e in real), all(e.english for e in real)
+(120, 60, True)
+
+>>> emails = load_emails("validation", corpus="synthetic")
 >>> len(emails), sum(e.label for e in emails)
 (48, 24)
 >>> sorted({e.template for e in emails})[:2]
@@ -13,14 +20,37 @@ with published ones; see ``data/README.md``.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import gzip
 import json
+import re
 from pathlib import Path
 
 from ..text import DATA_DIR
+from .inputs import model_text
 
 PHISHING_DIR = DATA_DIR / "phishing"
-SPLITS = ("train", "validation", "test", "test_realistic")
+REAL_DIR = PHISHING_DIR / "real"
+CORPORA = {"real": ("train", "validation", "test", "test_other_languages"),
+           "synthetic": ("train", "validation", "test", "test_realistic")}
+SPLITS = CORPORA["synthetic"]
 CLASSES = ["legitimate", "phishing"]
+# The commonest English words (function words): their share among a text's words tells English apart.
+ENGLISH_WORDS = frozenset("""the of and to a in is you that it for on your with as are this be at have from
+or by not we an will our can if all has was but they more please can't don't it's i me my us so do no
+""".split())
+
+
+def english_share(text: str) -> float:
+    """The share of ``text``'s words that are among the commonest English words (0 when it has
+    none). English prose scores about 0.3-0.5, other languages under 0.1: the real sets call a
+    text English from 0.12 (``scripts/make_real_phishing_data.py``).
+
+    >>> english_share("Please verify your account at the link below"), english_share("Bitte bestätigen Sie Ihr Konto")
+    (0.5, 0.0)
+    """
+    words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text.lower())
+    return round(sum(w in ENGLISH_WORDS for w in words) / len(words), 4) if words else 0.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,11 +67,20 @@ class Email:
     template: str
     label: int
     recipient: str = ""
+    source: str = "synthetic"  # real: "phishing_pot:honeypot", "spamassassin:easy-ham", "spamassassin:hard-ham"
+    year: int | None = None
+    format: str = "html"  # "html" when the HTML part shows readable text, else "text"
+    english: bool = True
 
     @property
-    def subject_and_body(self) -> str:
-        """What the text model reads: the subject, a blank line, then the plain-text body."""
-        return f"{self.subject}\n\n{self.text}"
+    def sender(self) -> str:
+        """The From line as a mail client shows it: ``Name <address>``."""
+        return f"{self.sender_name} <{self.sender_address}>" if self.sender_name else self.sender_address
+
+    @functools.cached_property
+    def model_text(self) -> str:
+        """What the text model reads (:func:`tlutils.phishing.inputs.model_text`, as the server does)."""
+        return model_text(subject=self.subject, html=self.html, text=self.text)
 
 
 FIELDS = [f.name for f in dataclasses.fields(Email) if f.default is dataclasses.MISSING]
@@ -58,15 +97,21 @@ def parse_email(record: dict, where: str) -> Email:
     return Email(**{k: v for k, v in record.items() if k in known})
 
 
-def load_emails(split: str, folder: Path = PHISHING_DIR) -> list[Email]:
-    """The e-mails of one split (``train``, ``validation``, ``test`` or ``test_realistic``)."""
-    if split not in SPLITS:
-        raise ValueError(f"Unknown split {split!r}; choose one of {list(SPLITS)}.")
-    path = Path(folder) / f"{split}.jsonl"
+def load_emails(split: str, folder: Path | None = None, corpus: str = "synthetic") -> list[Email]:
+    """The e-mails of one split: real (``train``, ``validation``, ``test``, ``test_other_languages``)
+    or synthetic (``train``, ``validation``, ``test``, ``test_realistic``)."""
+    if corpus not in CORPORA:
+        raise ValueError(f"Unknown corpus {corpus!r}; choose 'real' or 'synthetic'.")
+    if split not in CORPORA[corpus]:
+        raise ValueError(f"Unknown split {split!r} of the {corpus} e-mails; choose one of {list(CORPORA[corpus])}.")
+    real = corpus == "real"
+    folder = Path(folder) if folder is not None else REAL_DIR if real else PHISHING_DIR
+    path = folder / (f"{split}.jsonl.gz" if real else f"{split}.jsonl")
+    script = "make_real_phishing_data.py" if real else "make_phishing_data.py"
     if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing; write it with `python scripts/make_phishing_data.py`.")
+        raise FileNotFoundError(f"{path} is missing; write it with `python scripts/{script}`.")
     emails = []
-    with open(path, encoding="utf-8") as f:
+    with (gzip.open if real else open)(path, "rt", encoding="utf-8") as f:
         for number, line in enumerate(f, start=1):
             try:
                 record = json.loads(line)

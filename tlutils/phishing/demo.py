@@ -1,4 +1,9 @@
-"""The demo webmail's inbox: a few e-mails of the test split, phishing and legitimate, interleaved.
+"""The demo webmail's inbox: a few real e-mails of the test split, phishing and legitimate, interleaved.
+
+Real, because the detector is trained on real mail: it flags every legitimate e-mail of the
+course's synthetic set (sign-in codes, receipts), a kind of mail the public legitimate collections
+do not hold (lesson 07 says so). Only HTML e-mails are shown, as a webmail would; the demo page
+shows them in a sandboxed frame that loads nothing remote.
 
 The scoring server serves them at ``GET /demo/emails`` for ``static/demo.html``; the browser test
 and the lesson open them there. Labels are left out: the page shows what a mail client shows.
@@ -37,7 +42,7 @@ def pick_demo_emails(emails: list[Email], per_class: int = PER_CLASS) -> list[Em
 @functools.cache
 def demo_email_list() -> tuple[Email, ...]:
     """The demo inbox's e-mails, read once."""
-    return tuple(pick_demo_emails(load_emails("test")))
+    return tuple(pick_demo_emails([e for e in load_emails("test", corpus="real") if e.format == "html"]))
 
 
 def demo_emails() -> list[dict[str, str]]:

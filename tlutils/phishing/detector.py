@@ -4,19 +4,20 @@ A bundle is a folder, written whole or not at all (:func:`tlutils.files.atomic_p
 no pickle, so loading one runs no code::
 
     detector.json               format and version, profile, the bases used, recipe, timings
-    text/                       the fine-tuned BERT classifier in Transformers' format (tlutils.text)
-    screenshot_head.weights.h5  the screenshot model's new head (the frozen base is rebuilt from
-                                its source: the packaged EfficientNet-Lite0 or Keras' ResNet50)
-    ensemble.json               the ensemble rule (:mod:`tlutils.phishing.ensemble`)
+    text_head.json              the text model's new head on its frozen BERT's features
+    screenshot_head.json        the screenshot model's new head on its frozen CNN's features
+                                (both bases are rebuilt from their source: the packaged MiniLM and
+                                EfficientNet-Lite0 offline, bert-base-uncased and Keras' ResNet50)
+    ensemble.json               the ensemble rule and its threshold (:mod:`tlutils.phishing.ensemble`)
     predictions.json            both models' probabilities on the validation and test e-mails,
                                 computed when the bundle was trained (for the evaluation)
+    features.npz                both frozen models' features of every split's e-mails (NumPy,
+                                no pickle), for experiments that need no model run
 
 ``train_detector`` (in :mod:`tlutils.phishing.training`) builds one; ``load_detector`` reads it.
 """
 from __future__ import annotations
 
-import html as html_module
-import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -27,28 +28,30 @@ from ..errors import DataFileError
 from ..files import atomic_path, read_json, write_json
 from . import cues
 from .ensemble import WeightedAverage
-from .render import render_email, visible_text
+from .heads import LinearHead
+from .inputs import body_text, model_text, readable
 
 FORMAT = "tlutils-phishing-detector"
-FORMAT_VERSION = 1
-FILES = ["detector.json", "text/config.json", "text/tf_model.h5", "text/vocab.txt", "text/training.json",
-         "screenshot_head.weights.h5", "ensemble.json", "predictions.json"]
+FORMAT_VERSION = 2  # 2: frozen bases with JSON heads, trained on real e-mail
+FILES = ["detector.json", "text_head.json", "screenshot_head.json", "ensemble.json", "predictions.json",
+         "features.npz"]
 MAX_CHARS = 1_000_000  # longer subject, text or HTML is refused (the server's own limit is lower)
+CANNOT_JUDGE = ("The e-mail shows nothing to read (its HTML holds no text, only images or nothing, and it "
+                "has no plain-text part), so the detector cannot judge it.")
 
 
-def save_detector(folder: str | Path, *, tokenizer: Any, text_model: Any, head: Any, rule: WeightedAverage,
-                  info: dict[str, Any], predictions: dict[str, Any]) -> Path:
+def save_detector(folder: str | Path, *, heads: dict[str, LinearHead], rule: WeightedAverage,
+                  info: dict[str, Any], predictions: dict[str, Any], features: dict[str, np.ndarray]) -> Path:
     """Write a bundle into ``folder``, whole or not at all: everything goes into a temporary
     folder beside it, which is renamed into place at the end (a previous bundle there is
     removed just before). ``info`` holds at least ``profile`` and ``bases``."""
-    from ..text import save_classifier
-
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(folder) as partial:
         partial.mkdir()
-        save_classifier(text_model, tokenizer, partial / "text", {"task": "phishing", "profile": info["profile"]})
-        head.save_weights(partial / "screenshot_head.weights.h5")
+        for model, head in heads.items():
+            write_json(partial / f"{model}_head.json", head.to_json())
+        np.savez(partial / "features.npz", **features)
         write_json(partial / "ensemble.json", rule.to_json())
         write_json(partial / "predictions.json", predictions)
         write_json(partial / "detector.json", {"format": FORMAT, "format_version": FORMAT_VERSION, **info,
@@ -86,16 +89,6 @@ def load_detector(folder: str | Path) -> "Detector":
     return Detector(folder)
 
 
-def minimal_html(text: str) -> str:
-    """The HTML a plain-text e-mail would show as: one escaped paragraph per blank-line block.
-
-    >>> minimal_html("Hi <Ann>,\\n\\nPay now.")
-    '<html><body><p>Hi &lt;Ann&gt;,</p><p>Pay now.</p></body></html>'
-    """
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-    return "<html><body>" + "".join(f"<p>{html_module.escape(p)}</p>" for p in paragraphs) + "</body></html>"
-
-
 def _check_field(name: str, value: Any, required: bool) -> str | None:
     """A string field of a request, or one sentence saying what is wrong with it."""
     if value is None:
@@ -123,7 +116,8 @@ def describe_models(p_text: float, p_screenshot: float, shares: dict[str, float]
 
 
 class Detector:
-    """A loaded bundle: the text model, the screenshot model (frozen base + head) and the rule.
+    """A loaded bundle: the text model and the screenshot model (each a frozen base + its head)
+    and the rule.
 
     Attributes for the server's ``/health``: ``version`` (the bundle's format version),
     ``profile`` and ``models`` (which pretrained bases the two models use).
@@ -131,55 +125,59 @@ class Detector:
 
     def __init__(self, folder: str | Path) -> None:
         from ..config import resolve
-        from ..text import load_classifier
-        from .screenshot_model import base_input_size, build_head, load_base
+        from .screenshot_model import base_input_size, load_base
+        from .text_model import load_encoder
 
         self.folder = Path(folder)
         self.info = read_bundle_info(self.folder)
         self.version, self.profile, self.models = FORMAT_VERSION, self.info["profile"], self.info["bases"]
         self.rule = WeightedAverage.from_json(read_json(self.folder / "ensemble.json", "train the detector again"))
-        self.tokenizer, self.text_model, _ = load_classifier(self.folder / "text")
+        self.heads = {model: LinearHead.from_json(read_json(self.folder / f"{model}_head.json",
+                                                            "train the detector again"))
+                      for model in ("text", "screenshot")}
         self.cfg = resolve(self.profile)
+        self.encoder = load_encoder(self.cfg)
         self.base = load_base(self.cfg)
         self.image_size = base_input_size(self.cfg)
-        self.head = build_head(int(self.info["feature_dimension"]))
-        self.head.load_weights(self.folder / "screenshot_head.weights.h5")
 
-    def probabilities(self, *, subject: str, sender: str, html: str, text: str) -> tuple[float, float]:
-        """(text model, screenshot model) phishing probabilities of one e-mail."""
-        from .screenshot_model import features, head_probabilities
-        from .text_model import text_probabilities
+    def text_probabilities(self, texts: list[str]) -> np.ndarray:
+        """The text model's phishing probability of each model text (see :func:`~tlutils.phishing.inputs.model_text`)."""
+        return self.heads["text"].probabilities(self.encoder.features(texts, int(self.info["max_length"])))
 
-        p_text = text_probabilities(self.tokenizer, self.text_model, [f"{subject}\n\n{text}"],
-                                    int(self.info["max_length"]))[0]
-        image = np.asarray(render_email(sender=sender, subject=subject, html=html))
-        p_screenshot = head_probabilities(self.head, features(self.base, [image], self.image_size))[0]
+    def probabilities(self, *, subject: str, sender: str, html: str | None, text: str | None) -> tuple[float, float]:
+        """(text model, screenshot model) phishing probabilities of one e-mail, from exactly the
+        inputs training used (:mod:`tlutils.phishing.inputs`)."""
+        from .screenshot_model import features, screenshot
+
+        p_text = self.text_probabilities([model_text(subject=subject, html=html, text=text)])[0]
+        image = screenshot(sender=sender, subject=subject, html=html, text=text)
+        p_screenshot = self.heads["screenshot"].probabilities(features(self.base, [image], self.image_size))[0]
         return float(p_text), float(p_screenshot)
 
     def score(self, *, subject: str, sender: str, html: str | None = None, text: str | None = None) -> dict[str, Any]:
         """Score one e-mail; JSON-ready ``{"probability", "verdict", "threshold", "models", "shares",
         "reasons"}``.
 
-        Give ``html`` or ``text`` or both: the screenshot is rendered from ``html`` (from a minimal
-        page built from ``text`` when there is none), and the text model reads ``text`` (the HTML's
-        visible text when there is none). ``reasons`` lists cues found by rules in the e-mail (they
-        are hints for a reader, not what the models look at) and which model drove the score.
-        Bad input raises ``ValueError`` with one sentence.
+        Give ``html`` or ``text`` or both, as the e-mail has them: the models read the HTML when it
+        shows any text and the plain-text part otherwise (:mod:`tlutils.phishing.inputs`). An
+        e-mail with nothing to read gets ``probability`` None, ``verdict`` "cannot judge" and one
+        sentence saying why. ``reasons`` lists cues found by rules in the e-mail (hints for a
+        reader, not what the models look at) and which model drove the score. Bad input raises
+        ``ValueError`` with one sentence.
         """
         subject = _check_field("subject", subject, True)
         sender = _check_field("sender", sender, True)
         html = _check_field("HTML", html, False)
         text = _check_field("text", text, False)
-        if text is None or not text.strip():
-            text = visible_text(html) if html is not None else ""
-        if not text.strip():
-            raise ValueError("The e-mail's body is empty: send its text or HTML with something to read.")
-        if html is None or not html.strip():
-            html = minimal_html(text)
+        if not readable(body_text(html=html, text=text)):
+            return {"probability": None, "verdict": "cannot judge", "threshold": self.rule.threshold,
+                    "models": {"text": None, "screenshot": None}, "shares": self.rule.shares,
+                    "reasons": [CANNOT_JUDGE]}
         p_text, p_screenshot = self.probabilities(subject=subject, sender=sender, html=html, text=text)
         probability = float(self.rule.probability(p_text, p_screenshot))
         phishing = probability >= self.rule.threshold
-        found = cues.find_cues(sender=sender, subject=subject, html=html, text=text)
+        found = cues.find_cues(sender=sender, subject=subject, html=html,
+                               text=body_text(html=html, text=text))
         model_reason = describe_models(p_text, p_screenshot, self.rule.shares, phishing)
         reasons = ([*found[:4], model_reason] if phishing
                    else [model_reason, *(f"Still worth a look: {c[0].lower()}{c[1:]}" for c in found[:2])])

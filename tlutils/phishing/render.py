@@ -2,10 +2,12 @@
 
 The screenshot model sees what this module draws, so the server must draw exactly the same:
 both call :func:`render_email`. It is deterministic (the same input gives the same pixels, on
-every run) and safe: the HTML is read with the standard library's ``html.parser``, nothing in it
-runs (``<script>``, ``<style>``, event handlers are dropped) and nothing remote loads (``<img>``,
+every run) and safe: the HTML is parsed by lxml (libxml2) the way a browser's parser recovers
+from broken markup (an unclosed ``<head>`` or ``<form>`` hides nothing), nothing in it runs
+(``<script>``, ``<style>``, event handlers are dropped), nothing remote loads (``<img>``,
 ``<iframe>``, CSS ``url(...)`` are ignored; only inline ``background``/``color`` colours are
-used). The font is DejaVu Sans from matplotlib's pinned package, drawn by Pillow's FreeType.
+used) and text hidden from the reader (``display:none``) is not read. Every visible text is read,
+form controls included (a button's or a field's text). The font is DejaVu Sans from matplotlib's pinned package, drawn by Pillow's FreeType.
 
 Huge input is capped: only the first :data:`MAX_HTML_CHARS` characters of the HTML are parsed,
 a block keeps at most :data:`MAX_BLOCK_CHARS` characters, and drawing stops at the bottom of the
@@ -20,10 +22,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import html.parser
 import re
 from pathlib import Path
+from typing import Any
 
+import lxml.etree
+import lxml.html
 from PIL import Image, ImageDraw, ImageFont
 
 SIZE = 448  # pixels, square; the vision models resize it to their own input (224 px)
@@ -33,12 +37,20 @@ MARGIN = 14
 WHITE, TEXT, GREY, LINK = (255, 255, 255), (32, 33, 36), (110, 110, 110), (26, 13, 171)
 HEADER_BG, RULE = (241, 243, 244), (200, 200, 200)
 
-# Tags whose content is never drawn (code, metadata, embedded or remote content).
-SKIPPED = {"script", "style", "head", "title", "noscript", "template", "iframe", "object", "embed",
-           "svg", "canvas", "video", "audio", "img", "picture", "form", "select", "textarea", "button"}
-VOID = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "source", "track", "wbr", "embed"}
-BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "ul", "ol",
-          "blockquote", "section", "article", "header", "footer", "center", "td", "body", "html"}
+MAX_DEPTH = 300  # libxml2 keeps 256 levels of nesting (text nested deeper is dropped, as crafted input)
+# What a browser does not draw: code, metadata, and embedded or remote content (<iframe> text is
+# its fallback for browsers without frames; <object> and <picture> fallback content *is* read,
+# since nothing remote loads here). <head> is skipped except for what an unclosed <title> swallowed.
+NOT_SHOWN = {"script", "style", "template", "iframe", "embed", "svg", "canvas", "video", "audio",
+             "img", "meta", "link", "base", "area", "map", "math"}
+RAW_TEXT = {"title", "textarea"}  # their content is text, not markup (HTML's RCDATA)
+BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "ul", "ol", "dl", "dt", "dd",
+          "blockquote", "section", "article", "header", "footer", "center", "td", "th", "body", "html",
+          "form", "fieldset", "legend", "select", "option", "textarea", "pre", "address", "main", "nav",
+          "aside", "figure", "figcaption", "title", "label"}
+# lxml's HTML parser (libxml2: its tokenizer follows HTML5 since 2.14): recovering from broken
+# markup, never reading the network, comments and processing instructions dropped.
+PARSER = lxml.html.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True)
 HEADINGS = {"h1": 22, "h2": 18, "h3": 16, "h4": 14, "h5": 13, "h6": 13}
 NAMED_COLOURS = {"white": WHITE, "black": (0, 0, 0), "red": (255, 0, 0), "green": (0, 128, 0),
                  "blue": (0, 0, 255), "yellow": (255, 255, 0), "orange": (255, 165, 0),
@@ -109,90 +121,121 @@ class Block:
         return re.sub(r"\s+", " ", "".join(r.text for r in self.runs)).strip()
 
 
-class EmailParser(html.parser.HTMLParser):
-    """Collects an e-mail's visible text as :class:`Block` s; never fetches or runs anything."""
+def hidden(element: Any) -> bool:
+    """True when an element hides itself the way e-mail uses to hide text from the reader
+    (``hidden``, or an inline ``display:none``, ``visibility:hidden`` or ``font-size:0``).
+
+    >>> hidden(lxml.html.fragment_fromstring('<span style="DISPLAY: none">x</span>'))
+    True
+    """
+    style = re.sub(r"\s+", "", element.get("style", "")).lower()
+    return (element.get("hidden") is not None or "display:none" in style or "visibility:hidden" in style
+            or re.search(r"(^|;)font-size:0(px|pt|em|%)?(;|$|!)", style) is not None)
+
+
+class Reader:
+    """Walks a parsed page (an lxml tree) and collects its visible text as :class:`Block` s;
+    it never fetches or runs anything."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.blocks: list[Block] = []
-        self.stack: list[dict] = [{"tag": "", "bg": None, "fg": None, "box": 0, "bold": False,
-                                   "href": None, "kind": "p"}]
-        self.skipping = 0
         self.boxes = 0
         self.current: Block | None = None
 
-    def _new_block(self) -> None:
-        self.current = None
-
-    def _block(self) -> Block:
+    def _block(self, style: dict) -> Block:
         if self.current is None:
-            top = self.stack[-1]
-            self.current = Block(top["kind"], background=top["bg"], colour=top["fg"], box=top["box"])
+            self.current = Block(style["kind"], background=style["bg"], colour=style["fg"], box=style["box"])
             self.blocks.append(self.current)
         return self.current
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        attrs = {k: (v or "") for k, v in attrs}
-        if tag in SKIPPED:
-            if tag not in VOID:
-                self.skipping += 1
+    def text(self, data: str | None, style: dict) -> None:
+        """Add a piece of text in ``style`` to the current block (a new one when none is open)."""
+        if not data or not data.strip() and self.current is None:
             return
-        if self.skipping:
-            return
-        if tag == "br":
-            self._new_block()
-            return
-        if tag == "hr":
-            self.blocks.append(Block("hr", box=self.stack[-1]["box"]))
-            self._new_block()
-            return
-        if tag in VOID:
-            return
-        top = dict(self.stack[-1], tag=tag)
-        background, colour = inline_colours(attrs.get("style", ""))
+        block = self._block(style)
+        if sum(len(r.text) for r in block.runs) < MAX_BLOCK_CHARS:
+            block.runs.append(Run(data[:MAX_BLOCK_CHARS], bold=style["bold"], href=style["href"]))
+
+    def _style(self, element: Any, tag: str, outer: dict) -> dict:
+        """The drawing style inside ``element``: colours, bold, link target and block kind."""
+        style = dict(outer)
+        background, colour = inline_colours(element.get("style", ""))
         if background:
             self.boxes += 1
-            top.update(bg=background, box=self.boxes)
+            style.update(bg=background, box=self.boxes)
         if colour:
-            top["fg"] = colour
-        classes = attrs.get("class", "").split()
+            style["fg"] = colour
+        classes = element.get("class", "").split()
         if tag in HEADINGS:
-            top["kind"] = tag
+            style["kind"] = tag
         elif "small" in classes or tag == "small":
-            top["kind"] = "small"
+            style["kind"] = "small"
         if tag in ("b", "strong") or tag in HEADINGS:
-            top["bold"] = True
+            style["bold"] = True
         if tag == "a":
-            top["href"] = attrs.get("href", "")
+            style["href"] = element.get("href", "")
             if "button" in classes:
-                top["kind"] = "button"
-        if tag in BLOCKS or top["kind"] == "button":
-            self._new_block()
-        self.stack.append(top)
+                style["kind"] = "button"
+        if tag == "button" or tag == "input" and element.get("type", "").lower() in ("submit", "button", "reset"):
+            style["kind"] = "button"
+        return style
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in SKIPPED:
-            if tag not in VOID and self.skipping:
-                self.skipping -= 1
+    def element(self, element: Any, outer: dict, depth: int = 0) -> None:
+        """Read one element and what it holds (not its tail, which belongs to its parent)."""
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if not tag or tag in NOT_SHOWN or hidden(element) or depth > MAX_DEPTH:
             return
-        if self.skipping or tag in VOID:
+        if tag == "head":  # metadata, but an unclosed <title> in it may have swallowed the e-mail
+            for title in element.iter("title"):
+                self.element(title, outer, depth + 1)
             return
-        for depth in range(len(self.stack) - 1, 0, -1):  # close up to the matching open tag
-            if self.stack[depth]["tag"] == tag:
-                closed = self.stack[depth]
-                del self.stack[depth:]
-                if tag in BLOCKS or closed["kind"] == "button":
-                    self._new_block()
-                return
+        if tag == "br":
+            self.current = None
+            return
+        if tag == "hr":
+            self.blocks.append(Block("hr", box=outer["box"]))
+            self.current = None
+            return
+        style = self._style(element, tag, outer)
+        block = tag in BLOCKS or style["kind"] == "button"
+        if block:
+            self.current = None
+        if tag in RAW_TEXT:  # an unclosed <title> or <textarea> swallows the markup after it: read that
+            swallowed = element.text or ""
+            if tag == "textarea" or "<" in swallowed:
+                self.markup(swallowed, style, depth + 1)
+        elif tag == "input":
+            if element.get("type", "").lower() != "hidden":
+                self.text(element.get("value") or element.get("placeholder"), style)
+        else:
+            self.text(element.text, style)
+            for child in element:
+                self.element(child, style, depth + 1)
+                self.text(child.tail, style)
+        if block:
+            self.current = None
 
-    def handle_data(self, data: str) -> None:
-        if self.skipping or not data.strip() and self.current is None:
+    def markup(self, markup: str, style: dict, depth: int = 0) -> None:
+        """Read ``markup`` (a whole page or the text swallowed by a raw-text element)."""
+        if "<" not in markup:
+            self.text(markup, style)
             return
-        block = self._block()
-        if sum(len(r.text) for r in block.runs) >= MAX_BLOCK_CHARS:
-            return
-        top = self.stack[-1]
-        block.runs.append(Run(data[:MAX_BLOCK_CHARS], bold=top["bold"], href=top["href"]))
+        root = parse_document(markup)
+        if root is not None:
+            self.element(root, style, depth)
+
+
+def parse_document(markup: str) -> Any:
+    """The lxml tree of ``markup`` (its first :data:`MAX_HTML_CHARS` characters) as a browser's
+    parser builds it (unclosed elements closed, stray end tags ignored); None when empty. The
+    parser never touches the network (``no_network``) and loads no external entities."""
+    data = markup[:MAX_HTML_CHARS].encode("utf-8", errors="replace")
+    if not data.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(data, parser=PARSER)
+    except (lxml.etree.ParserError, ValueError):  # nothing an HTML parser can read ("Document is empty")
+        return None
 
 
 def parse_email_html(markup: str) -> list[Block]:
@@ -200,11 +243,12 @@ def parse_email_html(markup: str) -> list[Block]:
 
     >>> [(b.kind, b.text) for b in parse_email_html("<p>Hi <b>Ann</b></p><script>alert(1)</script><hr>")]
     [('p', 'Hi Ann'), ('hr', '')]
+    >>> [b.text for b in parse_email_html("<head><title>Shop</title><p>Unclosed head</p>")]
+    ['Unclosed head']
     """
-    parser = EmailParser()
-    parser.feed(markup[:MAX_HTML_CHARS])
-    parser.close()
-    return [b for b in parser.blocks if b.kind == "hr" or b.text]
+    reader = Reader()
+    reader.markup(markup, {"bg": None, "fg": None, "box": 0, "bold": False, "href": None, "kind": "p"})
+    return [b for b in reader.blocks if b.kind == "hr" or b.text]
 
 
 def visible_text(markup: str) -> str:
