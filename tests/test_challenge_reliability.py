@@ -7,7 +7,6 @@ import pathlib
 import shutil
 import subprocess
 import sys
-import types
 
 import keras
 import matplotlib.pyplot as plt
@@ -35,13 +34,6 @@ def instant_approaches(monkeypatch):
             return {"top1": number / 10, "mean_per_class": number / 10, "seconds": 1.0 + number,
                     "epochs": 1, "trainable": number, "frozen": 0, "notes": "instant"}
         monkeypatch.setitem(approaches.RUNNERS, name, runner)
-    no_base(monkeypatch)
-
-
-def no_base(monkeypatch):
-    """Stand-in approaches build no base; the runner's Context would build one per run."""
-    monkeypatch.setattr(approaches.Context, "base", lambda self, pretrained=True: types.SimpleNamespace(
-        preprocess_input=None, model=None))
 
 
 def test_rerunning_one_approach_keeps_every_finished_result_in_the_report(tmp_path, instant_approaches):
@@ -171,7 +163,6 @@ def tiny_runs(monkeypatch):
     from tlutils.challenge import report, runner
 
     monkeypatch.setattr(runner, "load_flowers102", lambda cfg, sizes: None)
-    no_base(monkeypatch)
     for plot in ("plot_comparison", "learning_curves"):  # the files are under test, not the plots
         monkeypatch.setattr(report, plot, lambda *args: plt.figure(figsize=(1, 1)))
 
