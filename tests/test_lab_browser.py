@@ -1,6 +1,6 @@
 """The course in a real browser: `make lab` serves a lesson, Chromium runs it through the UI.
 
-The lesson is the opening of lesson 03 (its title and its setup cell, which imports TensorFlow,
+The lesson is the opening of lesson 03 (its cells up to its setup cell, which imports TensorFlow,
 transformers and tlutils) plus its own closing quiz cell (a ``tlutils.quiz``), copied into a
 temporary folder so that the run and its screenshot touch nothing in notebooks/. The quiz is
 answered through the widgets' own labels, read from the same cell. The lessons' own cells are nbval's job; this test
@@ -23,7 +23,6 @@ from conftest import ROOT
 from test_lab import TOKEN, _free_port, _get
 
 LESSON = ROOT / "notebooks" / "03_bert_tokenization_and_embeddings.ipynb"
-LESSON_CELLS = 2  # the title and the setup cell
 QUIZ_TAG = "quiz"  # the lesson's closing tlutils.quiz cell
 NEWS = re.compile(r"Jupyter news|newer version|update", re.IGNORECASE)
 TIMEOUT_MS = 45_000
@@ -51,8 +50,9 @@ def _lesson_copy(folder: Path) -> tuple[Path, str]:
     """The opening cells of lesson 03 with no stored outputs, then its quiz cell; and that cell's code."""
     nb = nbformat.read(LESSON, as_version=4)
     quiz = _quiz_cell(nb)
-    nb.cells = nb.cells[:LESSON_CELLS] + [nbformat.v4.new_markdown_cell("## Quiz"),
-                                          nbformat.v4.new_code_cell(quiz.source)]
+    setup = next(i for i, cell in enumerate(nb.cells) if cell.cell_type == "code")  # tlutils.setup()
+    nb.cells = nb.cells[:setup + 1] + [nbformat.v4.new_markdown_cell("## Quiz"),
+                                       nbformat.v4.new_code_cell(quiz.source)]
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
