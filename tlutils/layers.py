@@ -68,17 +68,17 @@ def check_finite(model: keras.Model, path: Path, fix: str = RESAVE) -> keras.Mod
     """``model``, if every weight it loaded from ``path`` is a finite number; else one sentence.
 
     Example:
-        >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, name="head")])
         >>> model.layers[0].bias.assign([float("nan")])  # doctest: +ELLIPSIS
         <...>
         >>> check_finite(model, Path("m.keras"))
         Traceback (most recent call last):
         ...
-        tlutils.errors.DataFileError: m.keras holds weights that are not finite numbers (NaN or infinity in dense): run the cell that saved it again.
+        tlutils.errors.DataFileError: m.keras holds weights that are not finite numbers (NaN or infinity in head): run the cell that saved it again.
     """
     for weight in model.weights:
         if not np.isfinite(keras.ops.convert_to_numpy(weight)).all():
-            where = weight.path.split("/")[0]
+            where = weight.path.split("/")[-2] if "/" in weight.path else weight.path  # the layer's name
             raise DataFileError(f"{path} holds weights that are not finite numbers (NaN or infinity in {where}): "
                                 f"{fix}.")
     return model
