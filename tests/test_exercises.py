@@ -354,3 +354,25 @@ def test_precision_at_base_rate_not_written_yet():
 
     assert str(exercises.check_precision_at_base_rate(unwritten)).startswith(exercises.NOT_ANSWERED)
     assert str(exercises.check_precision_at_base_rate(...)) == exercises.NOT_ANSWERED
+
+
+def test_head_gradient_check_needs_a_trained_head():
+    """Lesson 02's doing exercise: an untrained head, the random head itself and the lesson's
+    trained head are refused; a head trained on the task passes."""
+    keras.utils.set_random_seed(0)
+    base = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4, kernel_initializer="identity")])
+    x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
+    y = np.arange(64) % 2
+    x[:, 0] = np.where(y == 1, 2.0, -2.0) + 0.1 * x[:, 0]  # separable with a wide margin
+
+    def new_head():
+        return keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
+
+    random_head, lesson_head, untrained, trained = new_head(), new_head(), new_head(), new_head()
+    trained.compile(optimizer=keras.optimizers.Adam(0.05), loss="sparse_categorical_crossentropy")
+    trained.fit(base.predict(x, verbose=0), y, epochs=200, verbose=0)
+    check = lambda head: exercises.check_head_gradient(head, base, x, y, random_head, 3, [lesson_head])
+    assert not check(...) and not check(random_head) and not check(lesson_head)
+    assert not check(untrained)
+    assert check(trained), check(trained)
+    _one_sentence(check(untrained))

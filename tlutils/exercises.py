@@ -496,6 +496,42 @@ PRECISION_CASES = [(0.95, 0.02, 0.032), (0.9, 0.05, 0.5), (0.8, 0.01, 0.1), (1.0
                    (0.6, 0.2, 0.3)]
 
 
+def check_head_gradient(head: Any, base: Any, images: Any, labels: Any, random_head: Any,
+                        target_ratio: float, lesson_models: Sequence[Any] = ()) -> Feedback:
+    """Check that a head the learner trained sends at least ``target_ratio`` times less gradient
+    into ``base`` than ``random_head`` (lesson 02's measurement, with
+    :func:`tlutils.gradients.base_gradient_norms` on ``images`` and ``labels``). The lesson's own
+    heads (``lesson_models``) and the random head itself are refused.
+
+    Example:
+        >>> import keras
+        >>> base = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, kernel_initializer="identity")])
+        >>> def head(weight):
+        ...     return keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, activation="softmax",
+        ...         use_bias=False, kernel_initializer=keras.initializers.Constant([[weight, -weight], [-weight, weight]]))])
+        >>> x, y = np.array([[1.0, 0.0]]), np.array([0])
+        >>> print(check_head_gradient(head(5.0), base, x, y, head(0.01), target_ratio=10))  # doctest: +ELLIPSIS
+        Right: your head sends ... times less gradient into the base than the random head (target 10).
+        >>> print(check_head_gradient(head(0.02), base, x, y, head(0.01), target_ratio=10))
+        Not quite: your head sends 1 times less gradient into the base than the random head, not yet 10; train it for more epochs.
+    """
+    from .gradients import base_gradient_norms
+
+    if _unanswered(head):
+        return Feedback(False, NOT_ANSWERED)
+    if head is random_head or _is_one_of(head, lesson_models):
+        return _wrong("this is one of the lesson's heads; train a new one as the exercise asks.")
+    try:
+        norms = base_gradient_norms(base, {"yours": head, "random": random_head}, images, labels)
+    except Exception as error:  # the learner's head: report its error as a sentence
+        return _raised(error)
+    ratio = norms["random"] / max(norms["yours"], 1e-30)
+    message = f"your head sends {ratio:,.0f} times less gradient into the base than the random head"
+    if ratio >= target_ratio:
+        return _right(f"{message} (target {target_ratio:g}).")
+    return _wrong(f"{message}, not yet {target_ratio:g}; train it for more epochs.")
+
+
 def check_precision_at_base_rate(precision_at: Callable[[float, float, float], float]) -> Feedback:
     """Test a learner's ``precision_at(recall, false_positive_rate, base_rate)``: the precision a
     detector reaches in an inbox where ``base_rate`` of the mail is phishing, from the recall and
