@@ -44,7 +44,7 @@ test: setup
 		$(BIN)/python -m pytest -n $(TEST_WORKERS); \
 		status=$$?; rm -rf $$cache; exit $$status
 
-# Re-run every notebook offline and keep only the outputs nbval checks (see scripts/).
+# Re-run every notebook offline and store its outputs with a label naming the run (see scripts/).
 notebooks: setup
 	cache=$$(mktemp -d) && TLUTILS_PROFILE=offline TLUTILS_CACHE=$$cache \
 		$(BIN)/python scripts/refresh_notebooks.py notebooks/*.ipynb; status=$$?; rm -rf $$cache; exit $$status
