@@ -13,7 +13,6 @@ numbers, are refused in one sentence naming the file and the fix (:func:`load_mo
 """
 from __future__ import annotations
 
-import importlib
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ import numpy as np
 
 from .errors import DataFileError
 from .files import atomic_path
+from .models import preprocess_input
 
 # keras.applications modules whose preprocess_input this layer may call.
 APPLICATIONS = ("vgg16", "vgg19", "resnet50", "resnet", "mobilenet_v2", "efficientnet", "xception",
@@ -44,7 +44,7 @@ class PreprocessInput(keras.layers.Layer):
             raise ValueError(f"Unknown application {application!r}: choose one of {', '.join(APPLICATIONS)}.")
         super().__init__(**kwargs)
         self.application = application
-        self._preprocess = importlib.import_module(f"keras.applications.{application}").preprocess_input
+        self._preprocess = preprocess_input(application)
 
     def call(self, images: Any) -> Any:
         """Preprocess a batch of RGB images in 0-255."""
