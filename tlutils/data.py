@@ -195,16 +195,30 @@ class UnreadableImageError(ValueError):
         self.reason = reason
 
 
+DEEP_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I", "F")  # more than 8 bits per pixel
+
+
 def _to_rgb(image: Image.Image) -> Image.Image:
-    """RGB with 8 bits per channel: 16-bit scaled down, transparency composited on white."""
-    if image.mode.startswith("I;16") or image.mode in ("I", "F"):
-        pixels = np.asarray(image, dtype=np.float64)
-        scale = 257.0 if image.mode.startswith("I;16") or pixels.max() > 255 else 1.0
-        image = Image.fromarray(np.clip(np.rint(pixels / scale), 0, 255).astype(np.uint8))
+    """RGB with 8 bits per channel: 16-bit scaled down, transparency composited on white.
+    Deep grey images are scaled in place, one float32 copy (:func:`_pixels` shrinks them first)."""
+    if image.mode in DEEP_MODES:
+        pixels = np.asarray(image, dtype=np.float32)
+        if image.mode.startswith("I;16") or pixels.max() > 255:
+            pixels /= 257.0
+        np.rint(pixels, out=pixels)
+        np.clip(pixels, 0, 255, out=pixels)
+        image = Image.fromarray(pixels.astype(np.uint8))
     if image.has_transparency_data:  # RGBA, LA, PA, or a palette/RGB with a transparent colour
         return Image.alpha_composite(Image.new("RGBA", image.size, WHITE),
                                      image.convert("RGBA")).convert("RGB")
     return image if image.mode == "RGB" else image.convert("RGB")
+
+
+def _shrunk(image: Image.Image, box: int) -> Image.Image:
+    """A deep-mode image (:data:`DEEP_MODES`) with its longer side cut to ``box``, still in its
+    own mode (Pillow resizes 16-bit pixels as they are), so no full-size copy is ever made."""
+    image.thumbnail((box, box), Image.Resampling.BICUBIC)
+    return image
 
 
 def _pixels(image: Image.Image, max_side: int, size: tuple[int, int] | None) -> np.ndarray:
@@ -216,6 +230,8 @@ def _pixels(image: Image.Image, max_side: int, size: tuple[int, int] | None) -> 
         ImageOps.exif_transpose(image, in_place=True)  # no full-size copy
     except Exception:  # noqa: BLE001 (unreadable orientation metadata: keep the pixels as stored)
         pass
+    if image.mode in DEEP_MODES:  # shrink the 16- or 32-bit pixels before any 8-bit copy is made
+        image = _shrunk(image, box)
     image = _to_rgb(image)
     image.thumbnail((box, box), Image.Resampling.BICUBIC)
     if size and image.size != (size[1], size[0]):
@@ -254,6 +270,13 @@ def _decode(source: Path | bytes, max_side: int, size: tuple[int, int] | None) -
         raise UnreadableImageError(f"truncated or corrupt image data ({exc})") from exc
 
 
+def _max_side(max_side: int) -> int:
+    """``max_side`` checked: a whole number of pixels of at least 1 (blamed on the argument, not a file)."""
+    if isinstance(max_side, bool) or not isinstance(max_side, int) or max_side < 1:
+        raise ValueError(f"max_side must be a whole number of pixels of at least 1, not {max_side!r}.")
+    return max_side
+
+
 def _size(image_size: int | tuple[int, int] | None) -> tuple[int, int] | None:
     """``image_size`` as (height, width), checked."""
     if image_size is None:
@@ -285,7 +308,7 @@ def load_image(source: str | os.PathLike | bytes | bytearray | memoryview, *,
         ...     print(error)
         Cannot load the image data as an image: not a JPEG, PNG, GIF, BMP or WebP image.
     """
-    size = _size(image_size)
+    size, max_side = _size(image_size), _max_side(max_side)
     if isinstance(source, (bytes, bytearray, memoryview)):
         return _decode(bytes(source), max_side, size)
     try:
@@ -332,7 +355,8 @@ def _class_files(root: Path, name: str, skipped: list[tuple[str, str]]) -> list[
     """Every visible file under the class folder ``name``, as sorted paths relative to ``root``.
 
     Hidden files and folders are left out; links to folders are reported, never followed (no
-    loops); anything else is a candidate, whatever its name says.
+    loops, no photo counted twice; :func:`_scan` does the same for links among the class
+    folders); anything else is a candidate, whatever its name says.
     """
     files = []
 
@@ -355,7 +379,9 @@ def _scan(root: Path) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
     for entry in sorted(root.iterdir()):
         if entry.name.startswith("."):
             continue
-        if entry.is_dir():
+        if entry.is_symlink() and entry.is_dir():  # roses -> rose would count its photos twice
+            skipped.append((entry.name, "a link to a folder (not followed)"))
+        elif entry.is_dir():
             classes[entry.name] = _class_files(root, entry.name, skipped)
         else:
             skipped.append((entry.name, "not inside a class folder"))
@@ -402,7 +428,7 @@ def load_image_folder(path: str | os.PathLike, *, split: tuple[float, float, flo
     Raises a one-sentence error when ``path`` is missing or not a folder, has fewer than two class
     sub-folders, or fewer than two classes with a loadable image.
     """
-    root, size = Path(path), _size(image_size)
+    root, size, max_side = Path(path), _size(image_size), _max_side(max_side)
     if len(split) != 3 or min(split) < 0 or split[0] <= 0 or abs(sum(split) - 1) > 1e-6:
         raise ValueError("split must be 3 shares (train > 0, validation, test) adding up to 1, "
                          f"not {split!r}.")

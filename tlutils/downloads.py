@@ -6,8 +6,9 @@ from a lesson's own cell, such as ``VGG16(weights="imagenet")``, as that one sen
 
 Network waits are bounded by silence, not by total time (:func:`limit_network_waits`): a dead
 network fails at once (no retry loop), a connection that accepts and then says nothing fails
-after ``$TLUTILS_NETWORK_TIMEOUT`` seconds of silence (default 30), and a slow download that
-keeps sending bytes runs to the end.
+after ``$TLUTILS_NETWORK_TIMEOUT`` seconds of silence (default 30; a Hugging Face hub metadata
+request, the first thing ``from_pretrained`` sends, after :data:`HUB_METADATA_SECONDS`), and a
+slow download that keeps sending bytes runs to the end.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from .errors import CourseError, InputError
 TIMEOUT_ENV = "TLUTILS_NETWORK_TIMEOUT"
 DEFAULT_SILENCE = 30.0  # seconds without a byte before a download counts as stalled
 CONNECT_SECONDS = 10.0  # seconds to open a connection (a dead route); never above the silence
+HUB_METADATA_SECONDS = 5.0  # the hub answers a HEAD or API request in well under a second
 TFDS_RETRIES = 0  # tensorflow-datasets retries 10 times (about 205 s dead); 1 would double a stall
 
 
@@ -65,16 +67,34 @@ def request_timeouts() -> tuple[float, float]:
     return min(CONNECT_SECONDS, silence), silence
 
 
-def with_default_timeout(function: Callable[..., Any]) -> Callable[..., Any]:
+def hub_metadata_seconds() -> float:
+    """Seconds of silence after which a Hugging Face hub metadata request (a file's HEAD, the
+    API) is given up: :data:`HUB_METADATA_SECONDS`, or the silence limit if that is shorter.
+
+    Example:
+        >>> 0 < hub_metadata_seconds() <= HUB_METADATA_SECONDS
+        True
+    """
+    return min(HUB_METADATA_SECONDS, silence_timeout())
+
+
+def metadata_timeouts() -> tuple[float, float]:
+    """``(connect, read)`` seconds for a metadata request (see :func:`hub_metadata_seconds`)."""
+    seconds = hub_metadata_seconds()
+    return seconds, seconds
+
+
+def with_default_timeout(function: Callable[..., Any],
+                         timeouts: Callable[[], tuple[float, float]] = request_timeouts) -> Callable[..., Any]:
     """Wrap a requests-style call so that a missing or ``None`` ``timeout`` becomes
-    :func:`request_timeouts` (libraries pass ``None``, which waits forever)."""
+    ``timeouts()`` (libraries pass ``None``, which waits forever)."""
     if getattr(function, "_tlutils_timeout", False):
         return function
 
     @functools.wraps(function)
     def call(*args: Any, **kwargs: Any) -> Any:
         if kwargs.get("timeout") is None:
-            kwargs["timeout"] = request_timeouts()
+            kwargs["timeout"] = timeouts()
         return function(*args, **kwargs)
 
     call._tlutils_timeout = True  # type: ignore[attr-defined]
@@ -82,16 +102,18 @@ def with_default_timeout(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _hub_session() -> Any:
-    """The Hugging Face hub's own session, whose calls time out on silence (its repo_info
-    call in snapshot_download passes no timeout at all)."""
+    """The Hugging Face hub's own session, whose calls without a timeout (its repo_info call in
+    snapshot_download passes none at all; downloads pass their own) get the metadata one."""
     from huggingface_hub.utils._http import _default_backend_factory
 
     session = _default_backend_factory()
-    session.request = with_default_timeout(session.request)
+    session.request = with_default_timeout(session.request, metadata_timeouts)
     return session
 
 
-HUB_TIMEOUTS = ("HF_HUB_ETAG_TIMEOUT", "HF_HUB_DOWNLOAD_TIMEOUT")
+# The hub's own timeouts, each with the seconds tlutils gives it unless the user set the variable:
+# a file's metadata (HEAD) is a small answer, a file's download may pause longer between bytes.
+HUB_TIMEOUTS = {"HF_HUB_ETAG_TIMEOUT": hub_metadata_seconds, "HF_HUB_DOWNLOAD_TIMEOUT": silence_timeout}
 HUB_RETRIES = 0  # the hub retries a failed request 5 times, 1+2+4+8+8 s apart, logging each
 
 
@@ -115,15 +137,13 @@ def _limit_hub() -> None:
     """Timeouts for the Hugging Face hub: its env variables (read at its import; a value the
     user set wins), a session whose calls without a timeout get one, and no retry loop. The hub
     is imported here, so that a lesson's own ``from_pretrained`` later is covered too."""
-    silence = str(max(1, round(silence_timeout())))
-    for name in HUB_TIMEOUTS:
-        os.environ.setdefault(name, silence)
     import huggingface_hub
     import huggingface_hub.constants as constants
     import huggingface_hub.file_download as file_download
 
-    for name in HUB_TIMEOUTS:  # it read the variables at its import
-        setattr(constants, name, int(os.environ[name]))
+    for name, seconds in HUB_TIMEOUTS.items():  # it read the variables at its import
+        chosen = os.environ.get(name, "").strip()
+        setattr(constants, name, int(chosen) if chosen.isdigit() else max(1, round(seconds())))
     huggingface_hub.configure_http_backend(backend_factory=_hub_session)
     file_download.http_backoff = without_retries(file_download.http_backoff)
     huggingface_hub.utils.logging.set_verbosity_error()  # the failure is said in one sentence

@@ -23,6 +23,7 @@ from typing import Any
 from .errors import DataFileError, FolderError
 
 PARTIAL = ".partial-"  # prefix of the temporary names; a later run ignores and replaces them
+ASIDE = ".previous-"  # prefix of a folder's previous copy while the new one is renamed in
 FULL_DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 # How h5py and TensorFlow word a full disk in errors that carry no errno.
 FULL_DISK_WORDS = ("No space left on device", "errno = 28", "Disk quota exceeded", "File too large")
@@ -105,6 +106,8 @@ def _release_quietly(exc: BaseException, partial: Path) -> None:
 def atomic_path(path: Path, fix: str = "free some space and run it again") -> Iterator[Path]:
     """A temporary path beside ``path`` to write to; flushed to the disk and renamed over
     ``path`` when the block ends without an error, removed (file or folder) when it does not.
+    A previous folder at ``path`` is replaced only once the new one is whole (:func:`_move_in`):
+    write into the temporary folder and leave the old one alone.
 
     The temporary name ends like ``path`` (``.weights.h5``, ``.npz``), since some writers insist.
     A full disk inside the block raises :func:`disk_full_error` (ending with ``fix``).
@@ -119,11 +122,11 @@ def atomic_path(path: Path, fix: str = "free some space and run it again") -> It
     """
     path = Path(path)
     partial = path.with_name(f"{PARTIAL}{path.name}")
+    restore_aside(path)
     try:
         yield partial
         _fsync(partial)
-        partial.replace(path)
-        _fsync_folder(path.parent)
+        _move_in(partial, path)
     except Exception as exc:
         if is_disk_full(exc):
             _release_quietly(exc, partial)
@@ -134,6 +137,47 @@ def atomic_path(path: Path, fix: str = "free some space and run it again") -> It
             shutil.rmtree(partial, ignore_errors=True)
         else:
             partial.unlink(missing_ok=True)
+
+
+def _move_in(partial: Path, path: Path) -> None:
+    """Rename the whole new copy over ``path``. A file is replaced in one atomic rename; a folder
+    (which a rename cannot replace) is swapped: the previous copy is renamed aside, the new one
+    renamed in, and only then is the previous one removed, so at every moment one whole copy exists."""
+    if not (partial.is_dir() and path.is_dir()):
+        partial.replace(path)
+        _fsync_folder(path.parent)
+        return
+    aside = path.with_name(f"{ASIDE}{path.name}")
+    shutil.rmtree(aside, ignore_errors=True)
+    path.rename(aside)
+    try:
+        partial.rename(path)
+    except BaseException:  # even Ctrl-C between the two renames: the previous copy goes back
+        restore_aside(path)
+        raise
+    _fsync_folder(path.parent)
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def restore_aside(path: Path) -> None:
+    """Finish a folder swap that a kill cut off (:func:`_move_in`): when only the previous copy
+    of ``path`` exists, aside, it is renamed back; when both exist, the previous one is removed.
+
+    Example:
+        >>> import tempfile
+        >>> root = Path(tempfile.mkdtemp())
+        >>> (root / f"{ASIDE}model").mkdir()
+        >>> restore_aside(root / "model"); sorted(p.name for p in root.iterdir())
+        ['model']
+    """
+    path = Path(path)
+    aside = path.with_name(f"{ASIDE}{path.name}")
+    if not aside.is_dir():
+        return
+    if path.exists():
+        shutil.rmtree(aside, ignore_errors=True)
+    else:
+        aside.rename(path)
 
 
 def write_atomically(path: Path, text: str) -> Path:

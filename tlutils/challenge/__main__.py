@@ -2,7 +2,8 @@
 
 A problem the learner can fix (a dead network, a results folder that cannot be written, a
 damaged state file, a wrong ``TLUTILS_PROFILE``) ends the command with its one sentence on stderr
-and exit status 1, with no traceback. TensorFlow is imported only after the arguments are read
+and exit status 1, with no traceback; Ctrl-C ends it with one line and status 130 (the same
+command resumes the run). TensorFlow is imported only after the arguments are read
 and after ``tlutils.setup()`` (so ``--help`` is quick, TensorFlow's log lines stay quiet and Keras
 finds its weights in the course cache); the run prints its own sizes, not the lessons'.
 """
@@ -14,6 +15,8 @@ import sys
 from ..config import PROFILES
 from ..errors import CourseError
 from .sizes import APPROACHES
+
+STOPPED = 130  # the exit status of a command stopped by Ctrl-C (128 + SIGINT)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -42,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     except CourseError as exc:
         print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl-C: what finished is saved (tlutils.files), the rest resumes
+        print("\nstopped; rerun the same command to resume", file=sys.stderr)
+        return STOPPED
     print(markdown_table(results))
     return 0
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import zipfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -71,6 +72,25 @@ def labels_of(ds: tf.data.Dataset) -> np.ndarray:
     return np.array([int(label) for label in ds.map(lambda image, label: label)])
 
 
+def read_features(path: Path) -> tuple[np.ndarray, np.ndarray] | None:
+    """The (features, labels) saved in ``path``; None when it is missing, or damaged (truncated,
+    not a NumPy archive, arrays missing or of different lengths), which is said in one line
+    and the file removed, so that they are computed again."""
+    if not path.exists():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            x, y = saved["x"], saved["y"]
+        if len(x) != len(y):
+            raise ValueError(f"{len(x)} feature rows for {len(y)} labels")
+        return x, y
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+        print(f"  {path} is damaged ({reason}): computing these features again", flush=True)
+        path.unlink(missing_ok=True)
+        return None
+
+
 def cached_features(make_extractor: Callable[[], keras.Model], data: ImageData, sizes: ChallengeSizes,
                     folder: Path, seed: int, preprocess: Preprocess, tick: Callable[[], Any] = lambda: None,
                     splits: tuple[str, ...] = ("train", "validation", "test"),
@@ -88,7 +108,8 @@ def cached_features(make_extractor: Callable[[], keras.Model], data: ImageData, 
     arrays, extractor, labels = {}, None, {}
     for name, (ds, augment_seed) in jobs.items():
         path = folder / f"{name}.npz"
-        if not path.exists():
+        saved = read_features(path)
+        if saved is None:
             print(f"  computing features: {name}", flush=True)
             extractor = extractor or make_extractor()
             extractor.run_eagerly = sizes.run_eagerly
@@ -102,8 +123,8 @@ def cached_features(make_extractor: Callable[[], keras.Model], data: ImageData, 
             with atomic_path(path) as partial:
                 np.savez(partial, x=x, y=labels[split])
             tick()
-        with np.load(path) as saved:
-            arrays[name] = (saved["x"], saved["y"])
+            saved = x, labels[split]
+        arrays[name] = saved
     if "train" in splits:
         views = [arrays.pop(f"train_view{k}") for k in range(sizes.views)]
         arrays["train"] = (np.concatenate([v[0] for v in views]), np.concatenate([v[1] for v in views]))

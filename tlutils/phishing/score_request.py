@@ -67,7 +67,8 @@ def byte_limit(max_chars: int) -> int:
 
 def too_large(max_chars: int) -> BadRequest:
     """The 413 answer for a body over the limit."""
-    return BadRequest(413, f"The request is larger than the server's limit of {max_chars:,} characters; "
+    return BadRequest(413, f"The request is larger than the server's limit of {max_chars:,} characters "
+                           "(e-mails are scored up to 1 MB of HTML with their plain-text part); "
                            "send a shorter e-mail.")
 
 
