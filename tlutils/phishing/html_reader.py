@@ -13,8 +13,8 @@ higher up.
 Read: every text a browser draws, form controls included (a button's, a field's value or
 placeholder, options); not read: code and metadata (``<script>``, ``<style>``, ``<head>``),
 embedded or remote content (``<img>``, ``<iframe>``, ``<svg>``, ``<video>``...), and text hidden
-by the tricks e-mail uses (``hidden``, inline ``display:none``, ``visibility:hidden``,
-``font-size:0``). Nothing is fetched or run.
+by the tricks e-mail uses (``hidden``, inline ``display:none``, ``visibility:hidden``, text at
+``font-size:0`` unless an element inside gives it a size again). Nothing is fetched or run.
 
 >>> visible_text("<embed src=x.swf><p>Verify your <b>password</b></p><div style='display:none'>filler</div>")
 'Verify your password'
@@ -37,7 +37,7 @@ RAW_TEXT = {"title", "textarea"}  # their content is text, not markup (HTML's RC
 BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "ul", "ol", "dl", "dt", "dd",
           "blockquote", "section", "article", "header", "footer", "center", "td", "th", "body", "html",
           "form", "fieldset", "legend", "select", "option", "textarea", "pre", "address", "main", "nav",
-          "aside", "figure", "figcaption", "title", "label", "caption", "details", "summary"}
+          "aside", "figure", "figcaption", "title", "caption", "details", "summary"}
 HEADINGS = {"h1": 22, "h2": 18, "h3": 16, "h4": 14, "h5": 13, "h6": 13}
 WHITE = (255, 255, 255)
 NAMED_COLOURS = {"white": WHITE, "black": (0, 0, 0), "red": (255, 0, 0), "green": (0, 128, 0),
@@ -106,8 +106,8 @@ class Block:
 
 
 def hidden(attributes: dict[str, str | None]) -> bool:
-    """True when an element's attributes hide it the way e-mail hides text from the reader
-    (``hidden``, or an inline ``display:none``, ``visibility:hidden`` or ``font-size:0``).
+    """True when an element's attributes hide it and all it holds (``hidden``, or an inline
+    ``display:none`` or ``visibility:hidden``); text at font size zero is :func:`font_size_zero`'s.
 
     >>> hidden({"style": "DISPLAY: none"}), hidden({"hidden": None}), hidden({"style": "color: red"})
     (True, True, False)
@@ -117,8 +117,19 @@ def hidden(attributes: dict[str, str | None]) -> bool:
     if not attributes.get("style"):
         return False
     style = re.sub(r"\s+", "", attributes["style"]).lower()
-    return ("display:none" in style or "visibility:hidden" in style
-            or re.search(r"(^|;)font-size:0(px|pt|em|%)?(;|$|!)", style) is not None)
+    return "display:none" in style or "visibility:hidden" in style
+
+
+def font_size_zero(style: str) -> bool | None:
+    """Whether an inline ``style`` sets the font size to zero (True), to some other size (False),
+    or not at all (None). Text at size zero is not seen, but e-mail layouts often set it on a
+    container to close gaps between cells and give the text inside its own size again.
+
+    >>> font_size_zero("font-size: 0px; padding: 0"), font_size_zero("font-size:14px"), font_size_zero("color: red")
+    (True, False, None)
+    """
+    sizes = re.findall(r"(?:^|;)\s*font-size\s*:\s*([^;!]+)", style.lower())
+    return None if not sizes else re.fullmatch(r"0*\.?0*(px|pt|em|rem|%)?", sizes[-1].strip()) is not None
 
 
 def limit_nesting(markup: str, limit: int = MAX_NESTING) -> tuple[str, int]:
@@ -194,7 +205,7 @@ class Reader:
 
     def text(self, data: str | None, style: dict) -> None:
         """Add a piece of text in ``style`` to the current block (a new one when none is open)."""
-        if not data or not data.strip() and self.current is None:
+        if not data or not data.strip() and self.current is None or style.get("tiny"):
             return
         if self.current is None:
             self.current = Block(style["kind"], background=style["bg"], colour=style["fg"], box=style["box"])
@@ -210,6 +221,9 @@ class Reader:
             style.update(bg=background, box=self.boxes)
         if colour:
             style["fg"] = colour
+        zero = font_size_zero(attributes.get("style") or "")
+        if zero is not None:
+            style["tiny"] = zero
         classes = (attributes.get("class") or "").split()
         if tag in HEADINGS:
             style["kind"] = tag
