@@ -12,6 +12,7 @@ in the middle of an epoch. :func:`load_image` decodes one file or upload by the 
 from __future__ import annotations
 
 import dataclasses
+import errno
 import io
 import os
 import stat
@@ -28,6 +29,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from .config import PROFILES, Config  # noqa: F401 (PROFILES: doctests)
 from .downloads import downloading
 from .environment import current
+from .errors import FolderError
 
 # tf_flowers has a single "train" split of 3,670 photos; the course cuts it 80/10/10.
 TF_FLOWERS_SPLITS = {"train": "train[:80%]", "validation": "train[80%:90%]", "test": "train[90%:]"}
@@ -112,6 +114,25 @@ def _mock_split_fn(sizes: dict[str, int]) -> Callable[..., tf.data.Dataset]:
     return as_dataset
 
 
+UNWRITABLE = {errno.EACCES, errno.EPERM, errno.EROFS}
+
+
+def unwritable_dataset_folder(exc: BaseException, folder: Path) -> FolderError | None:
+    """One sentence when tensorflow-datasets could not write in ``folder`` (read-only, or not
+    the user's), else None. It raises ``PermissionError`` or TensorFlow's ``PermissionDeniedError``.
+
+    Example:
+        >>> str(unwritable_dataset_folder(PermissionError(13, "Permission denied"), Path("/c/tensorflow_datasets")))[:64]
+        'The dataset folder /c/tensorflow_datasets is not writable (permi'
+    """
+    denied = (isinstance(exc, OSError) and exc.errno in UNWRITABLE) or type(exc).__name__ == "PermissionDeniedError"
+    if not denied:
+        return None
+    reason = (getattr(exc, "strerror", None) or "permission denied").lower()
+    return FolderError(f"The dataset folder {folder} is not writable ({reason}): make it writable "
+                       "(chmod -R u+w) or choose another cache with TLUTILS_CACHE=/path/to/folder.")
+
+
 def load_image_dataset(name: str, splits: dict[str, str], cfg: Config | None = None) -> ImageData:
     """Load an image-classification dataset from tensorflow-datasets, sized by the profile.
 
@@ -136,8 +157,14 @@ def load_image_dataset(name: str, splits: dict[str, str], cfg: Config | None = N
         with tfds.testing.mock_data(as_dataset_fn=_mock_split_fn(sizes)):
             datasets, info = load()
     else:
-        with downloading(f"the {name} dataset", cfg.tfds_dir):
-            datasets, info = load()
+        try:
+            with downloading(f"the {name} dataset", cfg.tfds_dir):
+                datasets, info = load()
+        except Exception as exc:
+            folder_error = unwritable_dataset_folder(exc, cfg.tfds_dir)
+            if folder_error is None:
+                raise
+            raise folder_error from None
     capped = [ds.take(caps[k]) if caps[k] else ds for k, ds in zip(order, datasets)]
     return ImageData(*capped, class_names=list(info.features["label"].names))
 
@@ -217,8 +244,11 @@ def _to_rgb(image: Image.Image) -> Image.Image:
 def _shrunk(image: Image.Image, box: int) -> Image.Image:
     """A deep-mode image (:data:`DEEP_MODES`) with its longer side cut to ``box``, still in its
     own mode (Pillow resizes 16-bit pixels as they are), so no full-size copy is ever made."""
-    image.thumbnail((box, box), Image.Resampling.BICUBIC)
-    return image
+    scale = box / max(image.size)
+    if scale >= 1:
+        return image
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    return image.resize(size, Image.Resampling.BICUBIC)  # thumbnail() would reduce(), which refuses I;16
 
 
 def _pixels(image: Image.Image, max_side: int, size: tuple[int, int] | None) -> np.ndarray:
