@@ -6,6 +6,7 @@ the browser test, on the same worker, reuse the bundle: tests/conftest.py SHARED
 """
 import json
 import shutil
+import time
 
 import numpy as np
 import pytest
@@ -17,6 +18,7 @@ from tlutils.phishing import evaluation, screenshot_model, training
 from tlutils.phishing.data import load_emails
 from tlutils.phishing.detector import FORMAT_VERSION, load_detector, read_bundle_info
 from tlutils.phishing.server import create_app
+from test_reliability_round3 import EVASIONS
 
 TEST = load_emails("test", corpus="real")
 
@@ -151,3 +153,33 @@ def test_occlusion_finds_what_the_text_model_relies_on(detector):
     pieces = evaluation.occlusion(detector, e.subject, e.text)
     assert len(pieces) == len(evaluation.split_pieces(e.text))
     assert pieces[0][1] >= pieces[-1][1]
+
+
+# Issue 27: e-mails whose phishing the old parser (lxml) hid, with and without a harmless plain-text
+# part, are called phishing through POST /score; issue 26: a 1 MB e-mail is scored, and how fast.
+
+@pytest.fixture(scope="module")
+def server_client(detector):
+    return TestClient(create_app(detector), base_url="http://127.0.0.1")
+
+
+@pytest.mark.parametrize("name, html, text", EVASIONS, ids=[f"{n}{' +text' if t else ''}" for n, _, t in EVASIONS])
+def test_html_that_hid_phishing_from_the_old_parser_is_called_phishing(name, html, text, server_client):
+    request = {"subject": "Quick question", "sender": "PayPal Security <security@paypa1-verify.com>", "html": html}
+    if text:
+        request["text"] = text
+    answer = server_client.post("/score", json=request).json()
+    assert answer["verdict"] == "phishing", answer  # 0.997-0.999 on 2026-12-07; 4c55f20: 2 of 14
+
+
+def test_a_1_mb_email_is_scored_and_its_latency_measured(server_client):
+    html = "<div><p>" + "Issue #12 was updated by a maintainer. " * 25_380 + "</p></div>"  # 999,838 characters
+    seconds = []
+    for k in range(2):
+        start = time.perf_counter()
+        answer = server_client.post("/score", json={"subject": f"Digest {k}", "html": html + f"<p>{k}</p>",
+                                                    "sender": "GitHub <notifications@github.com>"})
+        seconds.append(time.perf_counter() - start)
+        assert answer.status_code == 200 and answer.json()["verdict"] in ("phishing", "legitimate"), answer.text
+    print(f"1 MB e-mail through POST /score: {', '.join(f'{s:.1f}' for s in seconds)} s")
+    assert max(seconds) < 30  # 3.8-5.9 s with load 17 on 2 cores (4c55f20: refused with 413)

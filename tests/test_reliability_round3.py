@@ -150,11 +150,8 @@ def test_a_read_only_dataset_folder_is_one_sentence(unwritable_folder, no_networ
 
 def test_a_learners_own_from_pretrained_on_a_stalled_network_fails_in_seconds(stalled_network, tmp_path,
                                                                              clean_environ, monkeypatch):
-    call = _learners_own_from_pretrained(tmp_path, clean_environ, monkeypatch)
     clean_environ.pop("TLUTILS_NETWORK_TIMEOUT", None)  # the stalled network's fixture sets it
-    import tlutils
-
-    tlutils.setup("full", verbose=False)  # as the lesson's first cell does, without the variable
+    call = _learners_own_from_pretrained(tmp_path, clean_environ, monkeypatch)  # setup("full") first
     seconds, error = seconds_to_error(call, 30 * SILENCE)  # 4c55f20: 30 s of silence, then a retry
     assert "huggingface.co" in str(error), repr(error)
     assert seconds < 2.5 * HUB_METADATA_SECONDS + 3.0, seconds
