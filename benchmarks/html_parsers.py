@@ -17,7 +17,7 @@ import time
 from tlutils.phishing.data import CORPORA, load_emails
 from tlutils.phishing.html_reader import visible_text
 
-GIVE_UP = 30.0
+GIVE_UP = 5.0
 PHISHING = "<p>Enter your password and credit card number.</p>"
 CRAFTED = {"20,000 nested <div>s (100 KB)": "<div>" * 20_000 + PHISHING,
            "200,000 nested <div>s (1 MB)": "<div>" * 200_000 + PHISHING,

@@ -38,6 +38,7 @@ BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "
           "blockquote", "section", "article", "header", "footer", "center", "td", "th", "body", "html",
           "form", "fieldset", "legend", "select", "option", "textarea", "pre", "address", "main", "nav",
           "aside", "figure", "figcaption", "title", "caption", "details", "summary"}
+STYLED = {"b", "strong", "small", "a", "button", "input", "h1", "h2", "h3", "h4", "h5", "h6"}  # change the style
 HEADINGS = {"h1": 22, "h2": 18, "h3": 16, "h4": 14, "h5": 13, "h6": 13}
 WHITE = (255, 255, 255)
 NAMED_COLOURS = {"white": WHITE, "black": (0, 0, 0), "red": (255, 0, 0), "green": (0, 128, 0),
@@ -214,6 +215,8 @@ class Reader:
 
     def _style(self, attributes: dict, tag: str, outer: dict) -> dict:
         """The drawing style inside an element: colours, bold, link target and block kind."""
+        if not attributes and tag not in STYLED:  # most elements: the style around them
+            return outer
         style = dict(outer)
         background, colour = inline_colours(attributes.get("style") or "")
         if background:
