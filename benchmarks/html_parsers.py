@@ -20,6 +20,7 @@ from tlutils.phishing.html_reader import visible_text
 GIVE_UP = 5.0
 PHISHING = "<p>Enter your password and credit card number.</p>"
 CRAFTED = {"20,000 nested <div>s (100 KB)": "<div>" * 20_000 + PHISHING,
+           "50,000 nested <div>s (250 KB)": "<div>" * 50_000 + PHISHING,  # a quadratic parser stops here
            "200,000 nested <div>s (1 MB)": "<div>" * 200_000 + PHISHING,
            "200,000 unmatched end tags (1.2 MB)": "</div>" * 200_000 + PHISHING,
            "a 2 MB comment": "<!--" + "-" * 2_000_000 + "-->" + PHISHING,
