@@ -224,4 +224,4 @@ def test_hostile_markup_is_read_whole_and_soon(name, markup):
     start = time.perf_counter()
     shown = visible_text(markup)
     assert PHISHING in shown
-    assert time.perf_counter() - start < 15  # 0.2-2.3 s each with load 9-13 on 2 cores
+    assert time.perf_counter() - start < 30  # 0.3-2 s each by the benchmark (load 14-19), 15 s once beside other tests
