@@ -154,3 +154,51 @@ def test_occlusion_finds_what_the_text_model_relies_on(detector):
     pieces = evaluation.occlusion(detector, e.subject, e.text)
     assert len(pieces) == len(evaluation.split_pieces(e.text))
     assert pieces[0][1] >= pieces[-1][1]
+
+
+def _email(**fields):
+    from tlutils.phishing.data import Email
+
+    base = dict(id="x", sender_name="", sender_address="a@b.example", subject="", text="", html="", brand="",
+                template="", label=0)
+    return Email(**{**base, **fields})
+
+
+def test_cue_features_name_what_a_reader_can_check():
+    from tlutils.phishing import transfer
+
+    phish = _email(sender_name="PayPal", sender_address="service@pay-secure.example", subject="Account locked",
+                   html='<p>Please verify your password today.</p><a href="http://evil.example/x">https://www.paypal.com</a>')
+    plain = _email(sender_name="Ann", sender_address="ann@example.org", subject="Lunch", text="Lunch on Friday?")
+    images = _email(subject="Sale", html="<a href='https://shop.example'><img src='https://shop.example/a.png'></a>")
+    rows = dict(zip(["phish", "plain", "images"], transfer.cue_features([phish, plain, images])))
+    named = dict(zip(transfer.CUES, rows["phish"]))
+    assert named["link shows another domain"] == named["sender domain is not the brand named"] == 1
+    assert named["asks for credentials"] == named["presses for haste"] == named["plain-http links"] == 1
+    assert not rows["plain"].any()
+    assert dict(zip(transfer.CUES, rows["images"]))["only images"] == 1
+
+
+def test_a_held_out_collection_is_never_trained_on():
+    """A collection whose features contradict the others' is caught in-collection (it is in
+    training) and missed when held out: so the fold really leaves it out."""
+    import numpy as np
+
+    from tlutils.phishing import transfer
+
+    rng = np.random.default_rng(0)
+    names, labels = ["a", "b", "c", "d"], [1, 0, 1, 0]
+    centres = {"a": (3.0, 3.0, 0.0), "b": (-3.0, 3.0, 0.0), "c": (-3.0, 0.0, 3.0), "d": (-3.0, 3.0, 0.0)}
+    rows = []
+    for name, label in zip(names, labels):
+        for split, n in (("train", 60), ("validation", 20), ("test", 20)):
+            for _ in range(n):
+                centre = np.array(centres[name])
+                rows.append((name, label, split, centre + 0.3 * rng.normal(size=3)))
+    data = {"collection": np.array([r[0] for r in rows]), "labels": np.array([r[1] for r in rows]),
+            "split": np.array([r[2] for r in rows]), "text": np.array([r[3] for r in rows]),
+            "cues": np.zeros((len(rows), 1))}
+    table = {r["collection"]: r for r in transfer.held_out_table(data, use=("text",), C=1.0)}
+    assert set(table) == set(names) and table["c"]["n"] == 100
+    assert table["c"]["in_collection"][0] >= 0.9 and table["c"]["held_out"][0] <= 0.2
+    assert table["a"]["held_out"][0] >= 0.9 and table["b"]["held_out"][0] <= 0.1
