@@ -182,10 +182,10 @@ class Detector:
         found = cues.find_cues(sender=sender, subject=subject, html=html,
                                text=body_text(html=html, text=text))
         model_reason = describe_models(p_text, p_screenshot, self.rule.shares, phishing)
-        if not readable(body_text(html=html, text=text)):
-            found = [IMAGE_ONLY, *found]
         reasons = ([*found[:4], model_reason] if phishing
                    else [model_reason, *(f"Still worth a look: {c[0].lower()}{c[1:]}" for c in found[:2])])
+        if not readable(body_text(html=html, text=text)):
+            reasons = [IMAGE_ONLY, *reasons]
         return {"probability": probability, "verdict": "phishing" if phishing else "legitimate",
                 "threshold": self.rule.threshold, "models": {"text": p_text, "screenshot": p_screenshot},
                 "shares": self.rule.shares, "reasons": reasons}
