@@ -136,17 +136,33 @@ def test_an_interrupted_save_leaves_no_half_bundle(bundle, detector, tmp_path, m
 
 def test_measured_scores_with_margins(bundle):
     """Measured on the offline profile (frozen MiniLM and EfficientNet-Lite0, logistic heads),
-    2026-12-06 (feature extraction has nothing random, so every run gives these to rounding):
-    see lesson 07's table. The margins leave room for other machines' float sums."""
+    2026-12-07, six collections (feature extraction has nothing random, so every run gives these
+    to rounding): test PR-AUC ensemble 0.920, text 0.916, screenshot 0.790, F1 0.841; HTML-only
+    PR-AUC 0.925; test_realistic PR-AUC 0.609 at base rate 0.034. The margins leave room for other
+    machines' float sums."""
     table = evaluation.score_table(bundle)
     test, realistic = table["test"], table["test_realistic"]
-    assert test["ensemble"]["pr_auc"] >= 0.95 and test["ensemble"]["f1"] >= 0.88
+    assert test["ensemble"]["pr_auc"] >= 0.89 and test["ensemble"]["f1"] >= 0.81
     assert test["text"]["pr_auc"] >= test["screenshot"]["pr_auc"] + 0.05
     assert test["screenshot"]["pr_auc"] >= 0.75
     assert realistic["ensemble"]["pr_auc"] >= 10 * realistic["ensemble"]["base_rate"]
     assert test["ensemble"]["pr_auc"] >= max(test["text"]["pr_auc"], test["screenshot"]["pr_auc"]) - 0.02
     html_only = evaluation.slices(bundle)["HTML only"]
-    assert html_only["pr_auc"] >= 0.9  # not carried by the format
+    assert html_only["pr_auc"] >= 0.89  # not carried by the format
+
+
+def test_held_out_collections_are_measured_and_fall_short_of_the_goal(bundle):
+    """Leave-one-collection-out with the text features (2026-12-07): held-out false alarms
+    0.111-0.486 on the four legitimate collections, recall 0.283 and 0.527 on the two phishing
+    sources. What the lesson reports: the goal (at most 5 % false alarms, at least 90 % recall) is
+    not met; this test fails when a change moves these numbers beyond their margins either way."""
+    from tlutils.phishing import transfer
+
+    rows = {r["collection"]: r for r in transfer.held_out_table(transfer.load_all(bundle), use=("text",))}
+    assert len(rows) == 6 and sum(r["n"] for r in rows.values()) == 924
+    assert 0.38 <= rows["newsletters_2002"]["held_out"][0] <= 0.60
+    assert 0.18 <= rows["honeypot_2022_2026"]["held_out"][0] <= 0.40
+    assert all(r["held_out"][0] >= r["in_collection"][0] - 0.1 for r in rows.values() if not r["label"])
 
 
 def test_occlusion_finds_what_the_text_model_relies_on(detector):
