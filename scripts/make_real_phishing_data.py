@@ -6,7 +6,7 @@ LICENSE.md). Legitimate: the SpamAssassin corpus's easy ham (mailing lists and p
 notifications gathered by the sisimai project (2000s-2020s); real messages kept as test
 fixtures by three e-mail libraries (mikel/mail, nodemailer/mailparser, mailgun/talon).
 Phishing and scams: Phishing Pot (honeypots, 2022-2026) and the SpamAssassin corpus's spam
-(2002-2005), two independent sources twenty years apart.
+(2001-2002), two independent sources twenty years apart.
 
 Fetch the repositories (``git clone`` or the course's fetch tool) and pass the folders holding their
 git data, for example::
@@ -53,7 +53,7 @@ REPOSITORIES = {
 # collection: label, [(repository, folder)], e-mails per split (train, validation, test)
 COLLECTIONS = {
     "honeypot_2022_2026": (1, [("phishing_pot", "email/")], (170, 50, 80)),
-    "spamassassin_spam_2002_2005": (1, [("spamassassin", "data/spam-1/"), ("spamassassin", "data/spam-2/")],
+    "spamassassin_spam_2001_2002": (1, [("spamassassin", "data/spam-1/"), ("spamassassin", "data/spam-2/")],
                                     (80, 25, 45)),
     "mailing_lists_2002": (0, [("spamassassin", "data/easy-ham-1/"), ("spamassassin", "data/easy-ham-2/")],
                            (100, 30, 50)),

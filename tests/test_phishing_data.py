@@ -79,7 +79,7 @@ def test_bad_files_give_one_sentence_with_the_line(tmp_path):
 REAL = {name: data.load_emails(name, corpus="real") for name in data.CORPORA["real"]}
 
 
-PHISHING_COLLECTIONS = {"honeypot_2022_2026", "spamassassin_spam_2002_2005"}
+PHISHING_COLLECTIONS = {"honeypot_2022_2026", "spamassassin_spam_2001_2002"}
 LEGITIMATE_COLLECTIONS = {"mailing_lists_2002", "newsletters_2002", "bounces", "library_fixtures"}
 
 

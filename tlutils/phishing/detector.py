@@ -36,7 +36,7 @@ FORMAT_VERSION = 3  # 2: frozen bases with JSON heads, trained on real e-mail; 3
 FILES = ["detector.json", "text_head.json", "screenshot_head.json", "ensemble.json", "predictions.json",
          "features.npz"]
 MAX_CHARS = 1_000_000  # longer subject, text or HTML is refused (the server's own limit is lower)
-CANNOT_JUDGE = ("The e-mail is empty (no subject, no HTML and no plain-text part), so the detector cannot "
+CANNOT_JUDGE = ("The e-mail is empty (no subject, no readable text and no image), so the detector cannot "
                 "judge it.")
 IMAGE_ONLY = ("It shows only images (blocked, as the renderer loads nothing remote): judged from its subject, "
               "sender and layout.")
@@ -172,7 +172,7 @@ class Detector:
         sender = _check_field("sender", sender, True)
         html = _check_field("HTML", html, False)
         text = _check_field("text", text, False)
-        if not readable(body_text(html=html, text=text)) and not (html or "").strip() and not readable(subject):
+        if not readable(body_text(html=html, text=text)) and "<img" not in (html or "").lower() and not readable(subject):
             return {"probability": None, "verdict": "cannot judge", "threshold": self.rule.threshold,
                     "models": {"text": None, "screenshot": None}, "shares": self.rule.shares,
                     "reasons": [CANNOT_JUDGE]}
