@@ -2,7 +2,7 @@
 intervals, at two base rates, on slices, and against shortcuts (held-out collections: :mod:`tlutils.phishing.transfer`).
 
 ``test`` is balanced (half phishing); ``test_realistic`` keeps every legitimate test e-mail and
-six phishing ones (4.8 %), as an inbox might see after its provider's filters, so its precision
+six phishing ones (3.4 %), as an inbox might see after its provider's filters, so its precision
 says how many warnings would be false alarms. Each model's threshold is chosen on the validation
 e-mails for a stated precision (:func:`~tlutils.phishing.ensemble.choose_threshold`). The metrics
 are scikit-learn's; the probabilities and features come from the bundle (``predictions.json``,
