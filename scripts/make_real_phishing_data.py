@@ -1,25 +1,27 @@
 """Build the capstone's real e-mail sets from public collections: ``tlutils/course_data/phishing/real/*.jsonl.gz``.
 
-Sources (each pinned to a commit; see data/README.md for their licences):
+Collections (each repository pinned to a commit; licences in data/README.md and the data folder's
+LICENSE.md). Legitimate: the SpamAssassin corpus's easy ham (mailing lists and personal mail,
+2002) and hard ham (newsletters and vendor mail, 2002); real bounces and delivery-status
+notifications gathered by the sisimai project (2000s-2020s); real messages kept as test
+fixtures by three e-mail libraries (mikel/mail, nodemailer/mailparser, mailgun/talon).
+Phishing and scams: Phishing Pot (honeypots, 2022-2026) and the SpamAssassin corpus's spam
+(2001-2002), two independent sources twenty years apart.
 
-- phishing: rf-peixoto/phishing_pot, real phishing and scam e-mails caught by honeypots (.eml),
-- legitimate: the Apache SpamAssassin public corpus's easy and hard ham, as packaged (raw
-  messages) by stdlib-js/datasets-spam-assassin.
+Fetch the repositories (``git clone`` or the course's fetch tool) and pass the folders holding their
+git data, for example::
 
-Fetch both repositories (``git clone`` or the course's fetch tool) and pass the folders that hold
-their git data::
+    python scripts/make_real_phishing_data.py --git phishing_pot=/m/phishing_pot.git \\
+        --git spamassassin=/m/datasets-spam-assassin.git --git sisimai=/m/set-of-emails.git \\
+        --git mail_rb=/m/mail.git --git mailparser_js=/m/mailparser.git --git talon=/m/talon.git
 
-    python scripts/make_real_phishing_data.py --phishing-pot /path/phishing_pot.git \\
-        --spamassassin /path/datasets-spam-assassin.git
-
-Every message is read with the standard library's ``email`` package (tlutils.phishing.mail).
-Then: the collections' anonymisation markers are replaced by one neutral address, so that no
-model can tell the collections apart by them; e-mails with nothing readable are left out;
-near-duplicates (the same normalised subject or the same opening of the body) are grouped and a
-group never straddles two splits (at most two e-mails are kept per group); each split is filled
-with fixed shares of HTML and plain-text e-mails per class, so that the format alone says little
-about the label (the collections differ sharply in format: see data/README.md). Re-running it on
-the same commits writes identical files.
+Every message is read with the standard library's ``email`` package (tlutils.phishing.mail). Then:
+the collections' anonymisation markers are removed (they would name a collection); e-mails with
+nothing readable are left out; near-duplicates are grouped by their normalised bodies
+(tlutils.phishing.dedup: MinHash over 5-word shingles, whatever the subject) and by a shared
+normalised subject within a collection; a group is kept in one collection and one split only
+(at most :data:`PER_GROUP` members); English and other languages are told apart by
+tlutils.phishing.data.is_english. Re-running it on the same commits writes identical files.
 """
 from __future__ import annotations
 
@@ -35,46 +37,54 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tlutils.phishing.data import REAL_DIR, english_share  # noqa: E402
+from tlutils.phishing.data import REAL_DIR, is_english  # noqa: E402
+from tlutils.phishing.dedup import groups  # noqa: E402
 from tlutils.phishing.inputs import body_text, readable  # noqa: E402
 from tlutils.phishing.mail import read_message  # noqa: E402
 
-SOURCES = {
-    "phishing_pot": {"repo": "rf-peixoto/phishing_pot", "commit": "8e207b5f465bf72c2326551b1a9b2ba67f3b4ef6",
-                     "folders": {"email/": 1}},
-    "spamassassin": {"repo": "stdlib-js/datasets-spam-assassin", "commit": "1b84d49ab4b28092ead009b3ceeb67ae525289d1",
-                     "folders": {"data/easy-ham-1/": 0, "data/easy-ham-2/": 0, "data/hard-ham-1/": 0}},
+REPOSITORIES = {
+    "phishing_pot": ("rf-peixoto/phishing_pot", "8e207b5f465bf72c2326551b1a9b2ba67f3b4ef6"),
+    "spamassassin": ("stdlib-js/datasets-spam-assassin", "1b84d49ab4b28092ead009b3ceeb67ae525289d1"),
+    "sisimai": ("sisimai/set-of-emails", "18e585c22288b83c1f6943949cb86b2623b362ce"),
+    "mail_rb": ("mikel/mail", "d645d7b5b7d03218b0bc8971ef041c991a63f5f7"),
+    "mailparser_js": ("nodemailer/mailparser", "bb1881eb35c0d406c68c8613443827ccbad00065"),
+    "talon": ("mailgun/talon", "71d9b6eb78e985bcdfbf99b69c20c001b4b818c4"),
 }
-# (split, label, format): how many English e-mails; plus the non-English phishing for the language check.
-QUOTAS = {"train": {(1, "html"): 120, (1, "text"): 110, (0, "html"): 90, (0, "text"): 140},
-          "validation": {(1, "html"): 30, (1, "text"): 30, (0, "html"): 30, (0, "text"): 30},
-          "test": {(1, "html"): 90, (1, "text"): 30, (0, "html"): 40, (0, "text"): 80}}
+# collection: label, [(repository, folder)], e-mails per split (train, validation, test)
+COLLECTIONS = {
+    "honeypot_2022_2026": (1, [("phishing_pot", "email/")], (170, 50, 80)),
+    "spamassassin_spam_2001_2002": (1, [("spamassassin", "data/spam-1/"), ("spamassassin", "data/spam-2/")],
+                                    (80, 25, 45)),
+    "mailing_lists_2002": (0, [("spamassassin", "data/easy-ham-1/"), ("spamassassin", "data/easy-ham-2/")],
+                           (100, 30, 50)),
+    "newsletters_2002": (0, [("spamassassin", "data/hard-ham-1/")], (70, 25, 45)),
+    "bounces": (0, [("sisimai", "maildir/bsd/")], (80, 25, 45)),
+    "library_fixtures": (0, [("mail_rb", "spec/fixtures/emails/"), ("mailparser_js", "test/fixtures/"),
+                             ("talon", "tests/fixtures/")], (45, 15, 30)),
+}
+SPLITS = ("train", "validation", "test")
 OTHER_LANGUAGES = 40  # non-English phishing in the test_other_languages split
-MAX_HTML = 60_000  # characters of HTML kept per e-mail (the renderer reads 100,000; keeps the files small)
-MAX_TEXT = 20_000
-PER_GROUP = 2
-ENGLISH = 0.12  # share of common English words above which a text counts as English (see data.english_share)
-NEUTRAL = ""  # removed: any fixed stand-in would itself mark the collection that holds more markers
-MARKERS = [(re.compile(r"phishing@pot", re.I), NEUTRAL),
-           (re.compile(r"[\w.+-]*@(spamassassin\.)?taint\.org", re.I), NEUTRAL),
-           (re.compile(r"\b(zzzz|yyyy)[\w.+-]*@[\w.-]+", re.I), NEUTRAL),
-           (re.compile(r"spamassassin\.taint\.org", re.I), ""),
-           (re.compile(r"zzzz|yyyy", re.I), "")]
+MAX_HTML, MAX_TEXT = 60_000, 20_000  # characters kept per e-mail (keeps the files small)
+PER_GROUP = 3
+MARKERS = [re.compile(p, re.I) for p in (r"phishing@pot", r"[\w.+-]*@(spamassassin\.)?taint\.org",
+                                         r"\b(zzzz|yyyy)[\w.+-]*@[\w.-]+", r"(spamassassin\.)?taint\.org", r"zzzz|yyyy",
+                                         r"spamassassin|phishing ?pot")]
+SKIP = re.compile(r"\.(rb|js|py|json|md|txt\.gz|yml|png|jpg|gif|pdf|zip|html?)$", re.I)
 
 
 def neutral(value: str) -> str:
-    """``value`` with the collections' anonymisation markers replaced by one neutral form."""
-    for pattern, replacement in MARKERS:
-        value = pattern.sub(replacement, value)
+    """``value`` with the collections' anonymisation markers removed."""
+    for pattern in MARKERS:
+        value = pattern.sub("", value)
     return value
 
 
 def blobs(git_dir: Path, folder: str) -> list[tuple[str, str]]:
-    """(path, blob id) of every file under ``folder`` at HEAD, sorted by path."""
+    """(path, blob id) of every message-like file under ``folder`` at HEAD, sorted by path."""
     listing = subprocess.run(["git", "--git-dir", str(git_dir), "ls-tree", "-r", "HEAD", folder],
                              capture_output=True, text=True, check=True).stdout
     rows = [line.split(None, 3) for line in listing.splitlines()]
-    return sorted((row[3], row[2]) for row in rows if row[1] == "blob" and row[3].endswith((".eml", ".txt")))
+    return sorted((row[3], row[2]) for row in rows if row[1] == "blob" and not SKIP.search(row[3]))
 
 
 def read_blobs(git_dir: Path, items: list[tuple[str, str]]):
@@ -91,8 +101,6 @@ def read_blobs(git_dir: Path, items: list[tuple[str, str]]):
         data = process.stdout.read(int(header[2]))
         process.stdout.read(1)
         yield path, data
-    process.stdin.close()
-    process.wait()
 
 
 def head_commit(git_dir: Path) -> str:
@@ -100,32 +108,35 @@ def head_commit(git_dir: Path) -> str:
                           text=True, check=True).stdout.strip()
 
 
-def record(source: str, folder: str, path: str, raw: bytes, label: int) -> dict | None:
-    """One e-mail as a JSON-ready record, or None when it has nothing readable."""
+def record(collection: str, repo: str, folder: str, path: str, raw: bytes, label: int) -> dict | None:
+    """One e-mail as a JSON-ready record, or None when it has nothing readable or no headers."""
+    if b"\n\n" not in raw.replace(b"\r\n", b"\n")[:200_000]:
+        return None
     m = read_message(raw)
+    if not (m.subject or m.sender_address):
+        return None
     subject, html, text = neutral(m.subject), neutral(m.html[:MAX_HTML]), neutral(m.text[:MAX_TEXT])
     body = body_text(html=html, text=text)
     if not readable(body):
         return None
-    kind = folder.strip("/").split("/")[-1].rsplit("-", 1)[0] if source == "spamassassin" else "honeypot"
-    return {"id": f"{source}/{path}", "sender_name": neutral(m.sender_name), "sender_address": neutral(m.sender_address),
+    kind = folder.strip("/").split("/")[-1]
+    return {"id": f"{repo}/{path}", "sender_name": neutral(m.sender_name), "sender_address": neutral(m.sender_address),
             "subject": subject, "text": text, "html": html, "brand": "", "template": "", "label": label,
-            "source": f"{source}:{kind}", "year": m.year, "format": "html" if readable(html) else "text",
-            "english": english_share(f"{subject}\n{body}") >= ENGLISH}
+            "source": f"{repo}:{kind}", "collection": collection, "year": m.year,
+            "format": "html" if readable(html) else "text", "english": is_english(f"{subject}\n{body}")}
 
 
-def normalised(value: str) -> str:
-    """Lower case, links and numbers blanked, reply prefixes and spaces squeezed: for near-duplicates."""
-    value = re.sub(r"https?://\S+|\S+@\S+", " ", value.lower())
-    value = re.sub(r"\d+", "0", value)
-    value = re.sub(r"^((re|fw|fwd|aw)\s*:\s*)+", "", value.strip())
-    return " ".join(re.findall(r"\w+", value))
+def subject_key(subject: str) -> str:
+    """A subject without reply prefixes, numbers and punctuation, lower case: for threads."""
+    subject = re.sub(r"^\s*((re|fw|fwd|aw|sv)\s*(\[\d+\])?\s*:\s*)+", "", subject.lower())
+    return " ".join(re.findall(r"[^\W\d_]+", subject))
 
 
-def group_ids(records: list[dict]) -> list[str]:
-    """A group key per record: records sharing a normalised subject (of 3 words or more) or the
-    same first 30 words of body are one group (union-find over both keys)."""
-    parent = list(range(len(records)))
+def group_keys(records: list[dict]) -> list[str]:
+    """A group key per record: near-duplicate bodies (any collection) or one thread subject
+    (within a collection) make one group."""
+    near = groups([body_text(html=r["html"], text=r["text"]) for r in records])
+    parent = {i: near[i] for i in range(len(records))}
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -133,45 +144,47 @@ def group_ids(records: list[dict]) -> list[str]:
             i = parent[i]
         return i
 
-    first: dict[str, int] = {}
+    first: dict[tuple, int] = {}
     for i, r in enumerate(records):
-        subject = normalised(r["subject"])
-        keys = ["b:" + " ".join(normalised(body_text(html=r["html"], text=r["text"])).split()[:30])]
-        if len(subject.split()) >= 3:
-            keys.append("s:" + subject)
-        for key in keys:
-            if key in first:
-                parent[find(i)] = find(first[key])
-            else:
-                first[key] = i
+        key = (r["collection"], subject_key(r["subject"]))
+        if not key[1]:
+            continue
+        if key in first:
+            a, b = find(i), find(first[key])
+            parent[max(a, b)] = min(a, b)
+        else:
+            first[key] = i
     return [hashlib.sha256(records[find(i)]["id"].encode()).hexdigest() for i in range(len(records))]
 
 
 def split_records(records: list[dict]) -> dict[str, list[dict]]:
-    """Fill each split's quotas group by group (groups in a fixed pseudo-random order)."""
-    groups: dict[str, list[dict]] = defaultdict(list)
-    for key, r in zip(group_ids(records), records):
-        groups[key].append(r)
-    order = sorted(groups, key=lambda k: hashlib.sha256(("order" + k).encode()).hexdigest())
-    splits: dict[str, list[dict]] = {name: [] for name in [*QUOTAS, "test_other_languages"]}
-    used = {name: defaultdict(int) for name in QUOTAS}
+    """Fill each collection's quota per split group by group (groups in a fixed pseudo-random
+    order); a group lies in one split and, when it spans collections, in its first collection only."""
+    by_group: dict[str, list[dict]] = defaultdict(list)
+    for key, r in zip(group_keys(records), records):
+        by_group[key].append(r)
+    order = sorted(by_group, key=lambda k: hashlib.sha256(("order" + k).encode()).hexdigest())
+    splits: dict[str, list[dict]] = {name: [] for name in [*SPLITS, "test_other_languages"]}
+    used = {name: defaultdict(int) for name in SPLITS}
+    names = list(COLLECTIONS)
     for key in order:
-        members = sorted(groups[key], key=lambda r: r["id"])[:PER_GROUP]
+        members = sorted(by_group[key], key=lambda r: (names.index(r["collection"]), r["id"]))
+        members = [r for r in members if r["collection"] == members[0]["collection"]][:PER_GROUP]
+        collection = members[0]["collection"]
         if not all(r["english"] for r in members):
-            if members[0]["label"] == 1 and len(splits["test_other_languages"]) < OTHER_LANGUAGES:
+            if COLLECTIONS[collection][0] == 1 and len(splits["test_other_languages"]) < OTHER_LANGUAGES:
                 splits["test_other_languages"].extend(r for r in members if not r["english"])
             continue
-        for name in ("test", "validation", "train"):  # the group goes whole into the first split with room
-            cells = [(r["label"], r["format"]) for r in members]
-            if all(used[name][c] + cells.count(c) <= QUOTAS[name].get(c, 0) for c in set(cells)):
-                for r, c in zip(members, cells):
-                    used[name][c] += 1
-                    splits[name].append({**r, "template": key[:12]})
+        for name, quota in zip(("test", "validation", "train"), reversed(COLLECTIONS[collection][2])):
+            if used[name][collection] + len(members) <= quota:
+                used[name][collection] += len(members)
+                splits[name].extend({**r, "template": key[:12]} for r in members)
                 break
-    for name, quota in QUOTAS.items():
-        short = {c: n - used[name][c] for c, n in quota.items() if used[name][c] < n}
-        if short:
-            print(f"{name}: {short} e-mails short of the quota", file=sys.stderr)
+    for name in SPLITS:
+        for collection, (_, _, quota) in COLLECTIONS.items():
+            wanted = quota[SPLITS.index(name)]
+            if used[name][collection] < wanted:
+                print(f"{name}/{collection}: {wanted - used[name][collection]} e-mails short", file=sys.stderr)
     return splits
 
 
@@ -183,32 +196,40 @@ def write(splits: dict[str, list[dict]], folder: Path) -> None:
         with open(folder / f"{name}.jsonl.gz", "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0,
                                                                             filename="") as f:
             f.write(lines.encode("utf-8"))
-        labels = [r["label"] for r in rows]
-        print(f"{name}: {len(rows)} e-mails, {sum(labels)} phishing, "
-              f"{sum(r['format'] == 'html' for r in rows)} HTML, {(folder / f'{name}.jsonl.gz').stat().st_size:,} bytes")
+        counts = defaultdict(int)
+        for r in rows:
+            counts[r["collection"]] += 1
+        print(f"{name}: {len(rows)} e-mails, {sum(r['label'] for r in rows)} phishing, {dict(counts)}, "
+              f"{(folder / f'{name}.jsonl.gz').stat().st_size:,} bytes")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--phishing-pot", type=Path, required=True, help="git folder of rf-peixoto/phishing_pot")
-    parser.add_argument("--spamassassin", type=Path, required=True,
-                        help="git folder of stdlib-js/datasets-spam-assassin")
+    parser.add_argument("--git", action="append", default=[], metavar="NAME=GIT_DIR",
+                        help=f"a repository's git folder, NAME one of {sorted(REPOSITORIES)}")
     parser.add_argument("--out", type=Path, default=REAL_DIR)
     args = parser.parse_args()
+    dirs = dict(item.split("=", 1) for item in args.git)
+    missing = sorted(set(REPOSITORIES) - set(dirs))
+    if missing:
+        sys.exit(f"Give the git folder of {', '.join(missing)} with --git NAME=PATH (see --help).")
+    for name, (repo, commit) in REPOSITORIES.items():
+        if head_commit(Path(dirs[name])) != commit:
+            sys.exit(f"{dirs[name]} is not at {repo}'s commit {commit}: check it out first.")
     records = []
-    for name, git_dir in (("phishing_pot", args.phishing_pot), ("spamassassin", args.spamassassin)):
-        source = SOURCES[name]
-        if head_commit(git_dir) != source["commit"]:
-            sys.exit(f"{git_dir} is not at {source['repo']}'s commit {source['commit']}: check it out first.")
-        for folder, label in source["folders"].items():
+    for collection, (label, folders, _) in COLLECTIONS.items():
+        mine = []
+        for repo, folder in folders:
+            git_dir = Path(dirs[repo])
             for path, raw in read_blobs(git_dir, blobs(git_dir, folder)):
-                r = record(name, folder, path, raw, label)
+                r = record(collection, repo, folder, path, raw, label)
                 if r is not None:
-                    records.append(r)
-    for source in sorted({r["source"] for r in records}):
-        mine = [r for r in records if r["source"] == source]
-        print(f"{source}: {len(mine)} readable e-mails, {sum(r['english'] for r in mine) / len(mine):.0%} English, "
-              f"{sum(r['format'] == 'html' for r in mine) / len(mine):.0%} HTML")
+                    mine.append(r)
+        years = sorted(r["year"] for r in mine if r["year"])
+        print(f"{collection}: {len(mine)} readable e-mails, {sum(r['english'] for r in mine) / max(1, len(mine)):.0%} "
+              f"English, {sum(r['format'] == 'html' for r in mine) / max(1, len(mine)):.0%} HTML, years "
+              f"{years[len(years) // 20] if years else '-'}-{years[-len(years) // 20 - 1] if years else '-'} (5-95 %)")
+        records.extend(mine)
     write(split_records(records), args.out)
 
 

@@ -79,34 +79,70 @@ def test_bad_files_give_one_sentence_with_the_line(tmp_path):
 REAL = {name: data.load_emails(name, corpus="real") for name in data.CORPORA["real"]}
 
 
-def test_real_sets_sizes_languages_and_markers():
+PHISHING_COLLECTIONS = {"honeypot_2022_2026", "spamassassin_spam_2001_2002"}
+LEGITIMATE_COLLECTIONS = {"mailing_lists_2002", "newsletters_2002", "bounces", "library_fixtures"}
+
+
+def test_real_sets_sizes_languages_collections_and_markers():
     counts = {name: (len(e), sum(x.label for x in e)) for name, e in REAL.items()}
-    assert counts == {"train": (445, 230), "validation": (120, 60), "test": (240, 120),
-                      "test_other_languages": (41, 41)}
+    assert counts == {"train": (461, 250), "validation": (168, 75), "test": (295, 125),
+                      "test_other_languages": (40, 40)}
     for name, emails in REAL.items():
         assert all(e.english for e in emails) == (name != "test_other_languages")
         assert not any(e.english for e in emails) == (name == "test_other_languages")
         for e in emails:
-            assert e.model_text.strip() and e.source.split(":")[0] in ("phishing_pot", "spamassassin")
-            assert e.label == (e.source.split(":")[0] == "phishing_pot")
-            assert not re.search(r"phishing@pot|zzzz|taint\.org", f"{e.subject} {e.text} {e.html} {e.sender_address}", re.I)
+            assert e.model_text.strip() and e.collection in PHISHING_COLLECTIONS | LEGITIMATE_COLLECTIONS
+            assert e.label == (e.collection in PHISHING_COLLECTIONS)
+            assert e.year is None or 1990 <= e.year <= 2026
+            assert not re.search(r"phishing@pot|zzzz|taint\.org|spamassassin", f"{e.subject} {e.text} {e.html} {e.sender_address}", re.I)
             assert not re.search(r"https?://|\b20[0-4]\d\b", e.model_text)  # without_era: no link scheme, no year
-    assert sum(e.format == "html" for e in REAL["test"] if not e.label) == 40  # the format quota
+    assert {e.collection for e in REAL["test"]} == PHISHING_COLLECTIONS | LEGITIMATE_COLLECTIONS
     assert sum(len(gzip_file.read_bytes()) for gzip_file in data.REAL_DIR.glob("*.jsonl.gz")) < 3_000_000
 
 
-def test_near_duplicates_never_straddle_splits():
+def test_near_duplicates_never_straddle_splits_or_collections():
     spec = importlib.util.spec_from_file_location("make_real", ROOT / "scripts" / "make_real_phishing_data.py")
     make_real = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(make_real)
     records = [dict(vars(e), split=name) for name, emails in REAL.items() for e in emails]
-    splits_of_group: dict[str, set] = {}
-    for key, r in zip(make_real.group_ids(records), records):
-        splits_of_group.setdefault(key, set()).add(r["split"])
-    assert all(len(s) == 1 for s in splits_of_group.values())
-    assert len(splits_of_group) > 0.9 * len(records) / make_real.PER_GROUP
+    where_of_group: dict[str, set] = {}
+    for key, r in zip(make_real.group_keys(records), records):
+        where_of_group.setdefault(key, set()).add((r["split"], r["collection"]))
+    assert all(len(s) == 1 for s in where_of_group.values())
+    assert len(where_of_group) > 0.9 * len(records) / make_real.PER_GROUP
     ids = [r["id"] for r in records]
     assert len(ids) == len(set(ids))
+
+
+def test_near_duplicate_groups_ignore_subjects_and_small_edits():
+    from tlutils.phishing.dedup import groups
+
+    thread = "ActiveBuddy is a new kind of bot that answers instant messages with news, weather and sports scores."
+    texts = [thread, "> " + thread + "\nI tried it yesterday.", "Lunch on Friday?", "lunch on friday?",
+             "The build is broken again on the main branch after the last merge of the parser."]
+    assert groups(texts) == [0, 0, 2, 2, 4]
+
+
+def test_language_filter_rejects_norwegian_with_english_links():
+    assert data.is_english("Your account will be suspended unless you verify it at the link below.")
+    norwegian = ("Hei, du har vunnet! Klikk her for å få din premie og svar på undersøkelsen i dag. "
+                 "It is free of charge at www.example.com")
+    assert data.english_share(norwegian) >= 0.12 and not data.is_english(norwegian)
+
+
+def test_dates_keep_the_written_year():
+    from tlutils.phishing.mail import _year
+
+    assert _year("Sat, Sep 28 02:11:05 2002") == 2002
+    assert _year("Mon, 3 Mar 2025 10:00:00 +0100") == 2025
+    assert _year("Thu, 1 Jan 2099 00:00:00 +0000") is None and _year("") is None
+
+
+def test_normalise_removes_what_attackers_vary():
+    from tlutils.phishing.inputs import model_text, normalise
+
+    assert normalise("Ｖｅｒｉｆｙ your Р\u0430yР\u0430l\u200b \u0430ccount") == "Verify your PayPal account"
+    assert model_text(subject="Sale", html="<img src='https://x.example/a.png'>", text="") == "Sale\n\n(only images)"
 
 
 def test_mime_multipart_charsets_encoded_words_and_attachments():

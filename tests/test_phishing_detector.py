@@ -69,15 +69,18 @@ def test_score_is_json_ready_and_explains_itself(detector):
     assert detector.models["screenshot"].startswith("EfficientNet-Lite0")
 
 
-def test_nothing_to_read_is_cannot_judge_and_an_image_only_html_is_read_from_its_text_part(detector):
+def test_an_empty_email_is_cannot_judge_and_an_image_only_one_is_judged(detector):
     image_only = "<html><head><title>x</title></head><body><a href='http://x.example'><img src='x.png'></a></body></html>"
-    for fields in (dict(html=image_only), dict(html=image_only, text="  "), dict(html="<p> </p>"), dict()):
+    for fields in (dict(html=image_only), dict(html=image_only, text="  ")):
         result = detector.score(subject="Your parcel", sender="a@b.example", **fields)
-        assert (result["probability"], result["verdict"]) == (None, "cannot judge")
-        assert result["reasons"][0].count(". ") == 0 and "cannot judge" in result["reasons"][0]
+        assert result["verdict"] in ("phishing", "legitimate") and 0 <= result["probability"] <= 1
+        assert any("only images" in r for r in result["reasons"])
+    empty = detector.score(subject="", sender="a@b.example", html="<p> </p>")
+    assert (empty["probability"], empty["verdict"]) == (None, "cannot judge")
+    assert empty["reasons"][0].count(". ") == 0 and "cannot judge" in empty["reasons"][0]
     client = TestClient(create_app(detector), base_url="http://127.0.0.1")
     answer = client.post("/score", json={"subject": "Your parcel", "sender": "a@b.example", "html": image_only})
-    assert answer.status_code == 200 and answer.json()["verdict"] == "cannot judge"
+    assert answer.status_code == 200 and answer.json()["verdict"] in ("phishing", "legitimate")
     with_text = detector.score(subject="Your parcel", sender="a@b.example", html=image_only,
                                text="Pay the customs fee of 1.99 EUR now to receive your parcel.")
     plain = detector.score(subject="Your parcel", sender="a@b.example",
@@ -135,17 +138,33 @@ def test_an_interrupted_save_leaves_no_half_bundle(bundle, detector, tmp_path, m
 
 def test_measured_scores_with_margins(bundle):
     """Measured on the offline profile (frozen MiniLM and EfficientNet-Lite0, logistic heads),
-    2026-12-06 (feature extraction has nothing random, so every run gives these to rounding):
-    see lesson 07's table. The margins leave room for other machines' float sums."""
+    2026-12-07, six collections (feature extraction has nothing random, so every run gives these
+    to rounding): test PR-AUC ensemble 0.920, text 0.916, screenshot 0.790, F1 0.841; HTML-only
+    PR-AUC 0.925; test_realistic PR-AUC 0.609 at base rate 0.034. The margins leave room for other
+    machines' float sums."""
     table = evaluation.score_table(bundle)
     test, realistic = table["test"], table["test_realistic"]
-    assert test["ensemble"]["pr_auc"] >= 0.95 and test["ensemble"]["f1"] >= 0.88
+    assert test["ensemble"]["pr_auc"] >= 0.89 and test["ensemble"]["f1"] >= 0.81
     assert test["text"]["pr_auc"] >= test["screenshot"]["pr_auc"] + 0.05
     assert test["screenshot"]["pr_auc"] >= 0.75
     assert realistic["ensemble"]["pr_auc"] >= 10 * realistic["ensemble"]["base_rate"]
     assert test["ensemble"]["pr_auc"] >= max(test["text"]["pr_auc"], test["screenshot"]["pr_auc"]) - 0.02
     html_only = evaluation.slices(bundle)["HTML only"]
-    assert html_only["pr_auc"] >= 0.9  # not carried by the format
+    assert html_only["pr_auc"] >= 0.89  # not carried by the format
+
+
+def test_held_out_collections_are_measured_and_fall_short_of_the_goal(bundle):
+    """Leave-one-collection-out with the text features (2026-12-07): held-out false alarms
+    0.111-0.486 on the four legitimate collections, recall 0.283 and 0.527 on the two phishing
+    sources. What the lesson reports: the goal (at most 5 % false alarms, at least 90 % recall) is
+    not met; this test fails when a change moves these numbers beyond their margins either way."""
+    from tlutils.phishing import transfer
+
+    rows = {r["collection"]: r for r in transfer.held_out_table(transfer.load_all(bundle), use=("text",))}
+    assert len(rows) == 6 and sum(r["n"] for r in rows.values()) == 924
+    assert 0.38 <= rows["newsletters_2002"]["held_out"][0] <= 0.60
+    assert 0.18 <= rows["honeypot_2022_2026"]["held_out"][0] <= 0.40
+    assert all(r["held_out"][0] >= r["in_collection"][0] - 0.1 for r in rows.values() if not r["label"])
 
 
 def test_occlusion_finds_what_the_text_model_relies_on(detector):
@@ -183,3 +202,51 @@ def test_a_1_mb_email_is_scored_and_its_latency_measured(server_client):
         assert answer.status_code == 200 and answer.json()["verdict"] in ("phishing", "legitimate"), answer.text
     print(f"1 MB e-mail through POST /score: {', '.join(f'{s:.1f}' for s in seconds)} s")
     assert max(seconds) < 30  # 3.8-5.9 s with load 17 on 2 cores (4c55f20: refused with 413)
+
+
+def _email(**fields):
+    from tlutils.phishing.data import Email
+
+    base = dict(id="x", sender_name="", sender_address="a@b.example", subject="", text="", html="", brand="",
+                template="", label=0)
+    return Email(**{**base, **fields})
+
+
+def test_cue_features_name_what_a_reader_can_check():
+    from tlutils.phishing import transfer
+
+    phish = _email(sender_name="PayPal", sender_address="service@pay-secure.example", subject="Account locked",
+                   html='<p>Please verify your password today.</p><a href="http://evil.example/x">https://www.paypal.com</a>')
+    plain = _email(sender_name="Ann", sender_address="ann@example.org", subject="Lunch", text="Lunch on Friday?")
+    images = _email(subject="Sale", html="<a href='https://shop.example'><img src='https://shop.example/a.png'></a>")
+    rows = dict(zip(["phish", "plain", "images"], transfer.cue_features([phish, plain, images])))
+    named = dict(zip(transfer.CUES, rows["phish"]))
+    assert named["link shows another domain"] == named["sender domain is not the brand named"] == 1
+    assert named["asks for credentials"] == named["presses for haste"] == named["plain-http links"] == 1
+    assert not rows["plain"].any()
+    assert dict(zip(transfer.CUES, rows["images"]))["only images"] == 1
+
+
+def test_a_held_out_collection_is_never_trained_on():
+    """A collection whose features contradict the others' is caught in-collection (it is in
+    training) and missed when held out: so the fold really leaves it out."""
+    import numpy as np
+
+    from tlutils.phishing import transfer
+
+    rng = np.random.default_rng(0)
+    names, labels = ["a", "b", "c", "d"], [1, 0, 1, 0]
+    centres = {"a": (3.0, 3.0, 0.0), "b": (-3.0, 3.0, 0.0), "c": (-3.0, 0.0, 3.0), "d": (-3.0, 3.0, 0.0)}
+    rows = []
+    for name, label in zip(names, labels):
+        for split, n in (("train", 60), ("validation", 20), ("test", 20)):
+            for _ in range(n):
+                centre = np.array(centres[name])
+                rows.append((name, label, split, centre + 0.3 * rng.normal(size=3)))
+    data = {"collection": np.array([r[0] for r in rows]), "labels": np.array([r[1] for r in rows]),
+            "split": np.array([r[2] for r in rows]), "text": np.array([r[3] for r in rows]),
+            "cues": np.zeros((len(rows), 1))}
+    table = {r["collection"]: r for r in transfer.held_out_table(data, use=("text",), C=1.0)}
+    assert set(table) == set(names) and table["c"]["n"] == 100
+    assert table["c"]["in_collection"][0] >= 0.9 and table["c"]["held_out"][0] <= 0.2
+    assert table["a"]["held_out"][0] >= 0.9 and table["b"]["held_out"][0] <= 0.1

@@ -18,7 +18,6 @@ no pickle, so loading one runs no code::
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -32,12 +31,14 @@ from .heads import LinearHead
 from .inputs import body_text, model_text, readable
 
 FORMAT = "tlutils-phishing-detector"
-FORMAT_VERSION = 2  # 2: frozen bases with JSON heads, trained on real e-mail
+FORMAT_VERSION = 3  # 2: frozen bases with JSON heads, trained on real e-mail; 3: six collections, normalised text, image-only e-mails judged
 FILES = ["detector.json", "text_head.json", "screenshot_head.json", "ensemble.json", "predictions.json",
          "features.npz"]
 MAX_CHARS = 1_000_000  # longer subject, text or HTML is refused (the server's own limit is lower)
-CANNOT_JUDGE = ("The e-mail shows nothing to read (its HTML holds no text, only images or nothing, and it "
-                "has no plain-text part), so the detector cannot judge it.")
+CANNOT_JUDGE = ("The e-mail is empty (no subject, no readable text and no image), so the detector cannot "
+                "judge it.")
+IMAGE_ONLY = ("It shows only images (blocked, as the renderer loads nothing remote): judged from its subject, "
+              "sender and layout.")
 
 
 def save_detector(folder: str | Path, *, heads: dict[str, LinearHead], rule: WeightedAverage,
@@ -56,8 +57,6 @@ def save_detector(folder: str | Path, *, heads: dict[str, LinearHead], rule: Wei
         write_json(partial / "predictions.json", predictions)
         write_json(partial / "detector.json", {"format": FORMAT, "format_version": FORMAT_VERSION, **info,
                                                "files": FILES})
-        if folder.exists():
-            shutil.rmtree(folder)
     return folder
 
 
@@ -160,8 +159,9 @@ class Detector:
 
         Give ``html`` or ``text`` or both, as the e-mail has them: the models read the HTML when it
         shows any text and the plain-text part otherwise (:mod:`tlutils.phishing.inputs`). An
-        e-mail with nothing to read gets ``probability`` None, ``verdict`` "cannot judge" and one
-        sentence saying why. ``reasons`` lists cues found by rules in the e-mail (hints for a
+        e-mail made only of images is judged from its subject, sender and the screenshot of its
+        layout (remote images blocked), with a reason saying so; only an empty e-mail gets
+        ``probability`` None, ``verdict`` "cannot judge" and one sentence saying why. ``reasons`` lists cues found by rules in the e-mail (hints for a
         reader, not what the models look at) and which model drove the score. Bad input raises
         ``ValueError`` with one sentence.
         """
@@ -169,7 +169,7 @@ class Detector:
         sender = _check_field("sender", sender, True)
         html = _check_field("HTML", html, False)
         text = _check_field("text", text, False)
-        if not readable(body_text(html=html, text=text)):
+        if not readable(body_text(html=html, text=text)) and "<img" not in (html or "").lower() and not readable(subject):
             return {"probability": None, "verdict": "cannot judge", "threshold": self.rule.threshold,
                     "models": {"text": None, "screenshot": None}, "shares": self.rule.shares,
                     "reasons": [CANNOT_JUDGE]}
@@ -181,6 +181,8 @@ class Detector:
         model_reason = describe_models(p_text, p_screenshot, self.rule.shares, phishing)
         reasons = ([*found[:4], model_reason] if phishing
                    else [model_reason, *(f"Still worth a look: {c[0].lower()}{c[1:]}" for c in found[:2])])
+        if not readable(body_text(html=html, text=text)):
+            reasons = [IMAGE_ONLY, *reasons]
         return {"probability": probability, "verdict": "phishing" if phishing else "legitimate",
                 "threshold": self.rule.threshold, "models": {"text": p_text, "screenshot": p_screenshot},
                 "shares": self.rule.shares, "reasons": reasons}

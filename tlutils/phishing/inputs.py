@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html as html_module
 import re
+import unicodedata
 
 from .render import visible_text
 
@@ -41,6 +42,7 @@ def body_text(*, html: str | None, text: str | None) -> str:
 
 
 URL = re.compile(r"(?:https?|ftp)://([^/\s?#:()<>]+)[^\s()<>]*", re.I)
+SCHEME = re.compile(r"(?:https?|ftp)://", re.I)  # a scheme left without a host ("http:// www.x.example")
 YEAR = re.compile(r"\b(?:19[89]\d|20[0-4]\d)\b")
 
 
@@ -51,13 +53,36 @@ def without_era(text: str) -> str:
     >>> without_era("See https://t.co/x?y=1 (http://www.example.com/a) in May 2025.")
     'See t.co (www.example.com) in May .'
     """
-    return YEAR.sub("", URL.sub(lambda m: m.group(1).lower(), text))
+    return YEAR.sub("", SCHEME.sub("", URL.sub(lambda m: m.group(1).lower(), text)))
+
+
+# Letters of other scripts that look like Latin ones (the commonest confusables of Unicode's list).
+CONFUSABLES = str.maketrans("аеорсухіјѕԁɡһӏոԛԝАВЕКМНОРСТХІЈЅԜΑΒΕΖΗΙΚΜΝΟΡΤΥΧοɑ",
+                            "aeopcyxijsdghlnqwABEKMHOPCTXIJSWABEZHIKMNOPTYXoa")
+INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+                       "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")
+
+
+def normalise(text: str) -> str:
+    """``text`` as a reader sees it, without what attackers and mail tools vary: Unicode NFKC
+    (full-width and styled letters become plain ones), invisible characters removed (zero-width
+    spaces and joiners, soft hyphens, direction marks), confusable Cyrillic and Greek letters
+    mapped to the Latin ones they imitate, runs of spaces squeezed.
+
+    >>> normalise("Ｐａｙ\u200bＰａｌ: vеrify\u00ad your ассount")
+    'PayPal: verify your account'
+    """
+    text = INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).translate(CONFUSABLES)
+    return re.sub(r"[ \t\u00a0]+", " ", text)
 
 
 def model_text(*, subject: str, html: str | None, text: str | None) -> str:
     """What the text model reads: the subject, a blank line, then :func:`body_text`, both
-    :func:`without_era` (the real legitimate and phishing collections are 20 years apart)."""
-    return without_era(f"{subject}\n\n{body_text(html=html, text=text)}")
+    :func:`normalise` d and :func:`without_era` (links cut to their host, so tracking links'
+    shapes and the collections' eras drop out); an e-mail with no readable body reads as its
+    subject and the words "(only images)"."""
+    body = body_text(html=html, text=text) or "(only images)"
+    return without_era(normalise(f"{subject}\n\n{body}"))
 
 
 def minimal_html(text: str) -> str:
@@ -72,7 +97,10 @@ def minimal_html(text: str) -> str:
 
 def page_html(*, html: str | None, text: str | None) -> str:
     """The page the screenshot is drawn from: the HTML when it shows something readable, else
-    the plain-text part laid out as :func:`minimal_html` (what a mail client falls back to)."""
+    the plain-text part laid out as :func:`minimal_html` (what a mail client falls back to), else
+    the HTML as it is (an e-mail made of images shows its layout with the images blocked)."""
     if html and readable(visible_text(html)):
         return html
-    return minimal_html(text or "")
+    if readable(text) or not html:
+        return minimal_html(text or "")
+    return html  # only images: their boxes, blocked as a cautious mail client shows them

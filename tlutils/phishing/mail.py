@@ -17,6 +17,7 @@ import dataclasses
 import email
 import email.policy
 import email.utils
+import re
 from email.message import EmailMessage
 
 
@@ -52,13 +53,26 @@ def _content(part: EmailMessage) -> str:
         return payload.decode("utf-8", errors="replace")
 
 
+FIRST_YEAR, LAST_YEAR = 1990, 2026  # a year outside these is a broken or misread date
+
+
 def _year(date: str) -> int | None:
-    """The year of a Date header, or None."""
+    """The year of a Date header, or None when it is missing or implausible.
+
+    A written four-digit year is taken as written: the parser reads two-digit years as 20xx up to
+    68, so a day number standing where the year should be ("Sat, Sep 28 02:11:05 2002") became 2028.
+
+    >>> _year("Sat, Sep 28 02:11:05 2002"), _year("Tue, 15 Feb 2022 19:08:55 +0000"), _year("nonsense")
+    (2002, 2022, None)
+    """
+    written = [int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", date or "")]
+    if written:
+        return written[0] if FIRST_YEAR <= written[0] <= LAST_YEAR else None
     try:
         parsed = email.utils.parsedate_to_datetime(date)
     except (TypeError, ValueError, IndexError):
         return None
-    return parsed.year if parsed else None
+    return parsed.year if parsed and FIRST_YEAR <= parsed.year <= LAST_YEAR else None
 
 
 def read_message(raw: bytes) -> Message:

@@ -23,7 +23,7 @@ from .render import render_email
 
 BASES = {"offline": "EfficientNet-Lite0 (ImageNet, packaged)", "quick": "ResNet50 (ImageNet, Keras)",
          "full": "ResNet50 (ImageNet, Keras)"}
-RENDER_VERSION = 2  # bump when render.py draws differently: cached features are then recomputed
+RENDER_VERSION = 3  # bump when render.py draws differently: cached features are then recomputed
 
 
 def base_name(cfg: Config) -> str:
