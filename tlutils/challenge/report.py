@@ -61,7 +61,7 @@ def write_report(out_dir: Path, header: dict[str, Any], results: dict[str, dict[
              ("results.json", "results.csv", "results.md", "accuracy_time.png", "learning_curves.png")}
     write_atomically(paths["results.json"], json.dumps({**header, "approaches": results}, indent=2))
     table = io.StringIO()
-    writer = csv.DictWriter(table, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(table, fieldnames=COLUMNS, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     writer.writerows({"approach": name, **r} for name, r in results.items())
     write_atomically(paths["results.csv"], table.getvalue())
