@@ -44,18 +44,21 @@ def store(out_dir: Path, dest: Path, run_info: dict) -> None:
     import numpy as np
 
     from tlutils.challenge.approaches import PREDICTIONS
-    from tlutils.challenge.report import HISTORY_FILES
+    from tlutils.challenge.report import HISTORY_FILES, markdown_table
+
+    from tlutils.challenge.runner import finished_results
 
     dest.mkdir(parents=True, exist_ok=True)
-    report = json.loads((out_dir / "results.json").read_text())
+    # The finished approaches so far (a run still going stores what it has finished).
+    report = {**json.loads((out_dir / "run.json").read_text()), "approaches": finished_results(out_dir)}
     import tensorflow_datasets as tfds
 
     names = tfds.builder("oxford_flowers102").info.features["label"].names  # metadata only, no data
     (dest / "results.json").write_text(json.dumps({**report, "run": run_info, "class_names": names}, indent=2) + "\n")
-    shutil.copy(out_dir / "results.md", dest / "results.md")
+    (dest / "results.md").write_text(markdown_table(report["approaches"]) + "\n")
     columns, labels = {}, None
     for approach, history in HISTORY_FILES.items():
-        if (out_dir / approach / history).exists():
+        if approach in report["approaches"] and (out_dir / approach / history).exists():
             (dest / approach).mkdir(exist_ok=True)
             shutil.copy(out_dir / approach / history, dest / approach / history)
         if (out_dir / approach / PREDICTIONS).exists():
