@@ -71,8 +71,10 @@ def check_labels(blobs: dict[str, tuple[str, str]], labels_mat: bytes, names: li
     wrong = [f for f, (folder, _) in blobs.items() if not same(folder, names[labels[int(f[6:11]) - 1] - 1])]
     if len(blobs) != NUM_PHOTOS or len(labels) != NUM_PHOTOS:
         sys.exit(f"Expected {NUM_PHOTOS} photos and labels, found {len(blobs)} and {len(labels)}.")
-    print(f"{len(blobs)} photos; class folder agrees with imagelabels.mat for {len(blobs) - len(wrong)}"
-          + (f" (disagrees: {wrong[:5]}...)" if wrong else ""))
+    if wrong:
+        sys.exit(f"{len(wrong)} photos sit in a class folder that imagelabels.mat contradicts (e.g. {wrong[:3]}): "
+                 "check the mirror's commit.")
+    print(f"{len(blobs)} photos; every class folder agrees with imagelabels.mat")
 
 
 def write_archive(repo: Path, blobs: dict[str, tuple[str, str]], path: Path) -> None:

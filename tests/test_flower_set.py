@@ -111,3 +111,21 @@ def test_the_stored_flowers102_run_is_the_official_test_split_and_consistent():
         assert result["n_test"] == 6_149 and len(result["per_class"]) == 102
         assert result["mean_per_class"] == pytest.approx(balanced_accuracy_score(labels, predictions[name]))
         assert result["top1"] == pytest.approx(np.mean(labels == predictions[name]))
+
+
+def test_flowers102_rebuild_checks_every_photo_against_the_official_labels():
+    import io
+
+    import scipy.io
+
+    module = _script("flowers102_from_mirrors")
+    names = ["lotus", "pink-yellow dahlia?", "sweet pea"]
+    labels = np.arange(module.NUM_PHOTOS) % 3 + 1  # 1-based, as in imagelabels.mat
+    mat = io.BytesIO()
+    scipy.io.savemat(mat, {"labels": labels[None]})
+    folders = {1: "Lotus Lotus", 2: "Pink-Yellow Dahlia", 3: "Sweet Pea"}  # the mirror's folder names
+    blobs = {f"image_{i:05d}.jpg": (folders[labels[i - 1]], "0" * 40) for i in range(1, module.NUM_PHOTOS + 1)}
+    module.check_labels(blobs, mat.getvalue(), names)  # aliases and spelling variants agree
+    blobs["image_00002.jpg"] = ("Sweet Pea", "0" * 40)  # a photo in the wrong class folder
+    with pytest.raises(SystemExit, match="1 photos sit in a class folder"):
+        module.check_labels(blobs, mat.getvalue(), names)
