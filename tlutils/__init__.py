@@ -19,10 +19,10 @@ from .environment import current, setup
 from .params import ParamCounts, count_params
 
 __all__ = ["PROFILES", "Config", "DownloadError", "ParamCounts", "count_params", "current",
-           "setup", "adapters", "checks", "data", "exercises", "features", "gradients", "layers", "lite0",
+           "setup", "adapters", "bootstrap", "checks", "data", "exercises", "features", "gradients", "layers", "lite0",
            "models", "plots", "quiz", "quizzes", "text", "widgets"]
 
-_SUBMODULES = {"adapters", "checks", "data", "exercises", "features", "gradients", "layers", "lite0",
+_SUBMODULES = {"adapters", "bootstrap", "checks", "data", "exercises", "features", "gradients", "layers", "lite0",
                "models", "plots", "quiz", "quizzes", "text", "widgets"}
 
 

@@ -522,18 +522,35 @@ def load_course_photos(cfg: Config | None = None, image_size: int | None = None,
     return load_image_folder(PHOTOS_DIR, seed=cfg.seed, image_size=image_size, split=split)
 
 
-# Lessons 01, 02 and 06 offline: 169 photos split 60/20/20 (101 / 34 / 34), so that a test
-# accuracy moves in steps of 3 points rather than 6 (80/10/10 leaves 17 test photos).
-LESSON_PHOTO_SPLIT = (0.6, 0.2, 0.2)
+# The course's flower set: 600 of tf_flowers' photos (120 per class, CC BY 2.0, each credited in
+# course_data/flowers_sources.csv), longest side 160 px, built by scripts/make_flower_set.py.
+FLOWERS_DIR = Path(__file__).resolve().parent / "course_data" / "flowers"
+# Split 1/3, 1/6, 1/2 (200 / 100 / 300): 40 training photos per class, and a test set of 300
+# photos, so that one test photo moves accuracy by a third of a point.
+FLOWER_SPLIT = (1 / 3, 1 / 6, 1 / 2)
+
+
+def load_course_flowers(cfg: Config | None = None, image_size: int | None = None,
+                        split: tuple[float, float, float] = FLOWER_SPLIT) -> ImageData:
+    """The course's flower set (``tlutils/course_data/flowers``: tf_flowers' five classes, 600
+    real photos), split 200 / 100 / 300 (or ``split``) with the profile's seed.
+
+    Example:
+        >>> load_course_flowers(PROFILES["offline"]).class_names
+        ['daisy', 'dandelion', 'roses', 'sunflowers', 'tulips']
+    """
+    cfg = cfg or current()
+    return load_image_folder(FLOWERS_DIR, seed=cfg.seed, image_size=image_size, split=split)
 
 
 def load_lesson_images(cfg: Config | None = None) -> ImageData:
-    """The vision lessons' 5-class task: tf_flowers in ``full`` and ``quick``; offline, where
-    nothing can be downloaded, the course photo set (real photos, also 5 classes, split 60/20/20).
+    """The vision lessons' 5-class task, tf_flowers: downloaded whole in ``full`` and ``quick``;
+    offline, where nothing can be downloaded, the 600 of its photos the course ships
+    (:func:`load_course_flowers`, split 200 / 100 / 300).
 
     Example:
-        >>> load_lesson_images(PROFILES["offline"]).num_classes
-        5
+        >>> print(load_lesson_images(PROFILES["offline"]).summary().splitlines()[0])
+        ImageData: 5 classes; train 200, validation 100, test 300 images
     """
     cfg = cfg or current()
-    return load_course_photos(cfg, split=LESSON_PHOTO_SPLIT) if cfg.offline else load_tf_flowers(cfg)
+    return load_course_flowers(cfg) if cfg.offline else load_tf_flowers(cfg)

@@ -18,13 +18,14 @@ import tensorflow as tf
 from sklearn.metrics import accuracy_score, balanced_accuracy_score
 
 from ..config import Config
-from ..files import read_json, write_json
+from ..files import atomic_path, read_json, write_json
 from ..models import base_application, preprocess_input, pretrained_base, unfreeze_top
 from ..params import count_params
 from .pipeline import cached_features, image_batches, labels_of
 from .sizes import APPROACHES, ChallengeSizes  # noqa: F401 (APPROACHES: the names of RUNNERS)
 from .state import EpochBackup, train_once
 
+PREDICTIONS = "test_predictions.npz"  # each approach's test labels and predictions
 UNFROZEN_LAYERS = 20  # the challenge: "fine-tuning ResNet50 (unfreeze top 20 layers)"
 
 
@@ -110,13 +111,24 @@ def compile_model(model: keras.Model, learning_rate: float, jit_compile: bool,
                   metrics=["accuracy"], jit_compile=jit_compile and not run_eagerly, run_eagerly=run_eagerly)
 
 
-def scores(probabilities: np.ndarray, labels: np.ndarray) -> dict[str, float]:
-    """Top-1 accuracy and mean per-class accuracy (the metric Flowers-102 papers report)."""
+def scores(probabilities: np.ndarray, labels: np.ndarray, folder: Path | None = None) -> dict[str, Any]:
+    """Top-1 accuracy, mean per-class accuracy (the metric Flowers-102 papers report), the test
+    size and each class's accuracy (``None`` for a class absent from the test set).
+
+    With ``folder``, the test labels and predictions are also kept there
+    (``test_predictions.npz``), so that a report can compare approaches photo by photo.
+    """
     predicted = probabilities.argmax(axis=1)
     with warnings.catch_warnings():  # a small test set need not hold every one of 102 classes
         warnings.filterwarnings("ignore", message="y_pred contains classes not in y_true")
         mean_per_class = balanced_accuracy_score(labels, predicted)
-    return {"top1": float(accuracy_score(labels, predicted)), "mean_per_class": float(mean_per_class)}
+    per_class = [float(np.mean(predicted[labels == c] == c)) if np.any(labels == c) else None
+                 for c in range(probabilities.shape[1])]
+    if folder is not None:
+        with atomic_path(folder / PREDICTIONS) as partial:
+            np.savez(partial, y=labels, predicted=predicted)
+    return {"top1": float(accuracy_score(labels, predicted)), "mean_per_class": float(mean_per_class),
+            "n_test": int(len(labels)), "per_class": per_class}
 
 
 def train_head(ctx: Context, folder: Path, clock: Clock) -> tuple[keras.Sequential, dict[str, float]]:
@@ -135,7 +147,7 @@ def train_head(ctx: Context, folder: Path, clock: Clock) -> tuple[keras.Sequenti
         compile_model(head, 1e-3, ctx.jit_compile, ctx.sizes.run_eagerly)
     train_once(head, folder, "head", lambda: fit_on_features(  # saved before it is scored
         head, arrays, ctx.sizes, ctx.seed, verbose=2, callbacks=ctx.callbacks(folder, "head", clock)))
-    return head, scores(head.predict(arrays["test"][0], verbose=0), arrays["test"][1])
+    return head, scores(head.predict(arrays["test"][0], verbose=0), arrays["test"][1], folder)
 
 
 def feature_extraction(ctx: Context) -> dict[str, Any]:
@@ -158,9 +170,9 @@ def _fit_images(ctx: Context, model: keras.Model, folder: Path, stage: str, epoc
         train, validation_data=validation, epochs=epochs, verbose=2, callbacks=ctx.callbacks(folder, stage, clock)))
 
 
-def _test_scores(ctx: Context, model: keras.Model) -> dict[str, float]:
+def _test_scores(ctx: Context, model: keras.Model, folder: Path) -> dict[str, Any]:
     probabilities = model.predict(image_batches(ctx.data.test, ctx.sizes, ctx.preprocess), verbose=0)
-    return scores(probabilities, labels_of(ctx.data.test))
+    return scores(probabilities, labels_of(ctx.data.test), folder)
 
 
 def fine_tuning(ctx: Context) -> dict[str, Any]:
@@ -181,7 +193,7 @@ def fine_tuning(ctx: Context) -> dict[str, Any]:
         compile_model(model, 1e-5, ctx.jit_compile, ctx.sizes.run_eagerly)
     _fit_images(ctx, model, folder, "fine_tune", ctx.sizes.fine_tune_epochs, clock)
     counts = count_params(model)
-    return {**_test_scores(ctx, model), "seconds": clock.seconds, "epochs": ctx.sizes.fine_tune_epochs,
+    return {**_test_scores(ctx, model, folder), "seconds": clock.seconds, "epochs": ctx.sizes.fine_tune_epochs,
             "trainable": counts.trainable, "frozen": counts.frozen,
             "notes": f"top {UNFROZEN_LAYERS} layers unfrozen, BatchNorm frozen, head from feature extraction"}
 
@@ -197,7 +209,7 @@ def scratch(ctx: Context) -> dict[str, Any]:
         compile_model(model, 1e-3, ctx.jit_compile, ctx.sizes.run_eagerly)
     _fit_images(ctx, model, folder, "scratch", ctx.sizes.scratch_epochs, clock)
     counts = count_params(model)
-    return {**_test_scores(ctx, model), "seconds": clock.seconds, "epochs": ctx.sizes.scratch_epochs,
+    return {**_test_scores(ctx, model, folder), "seconds": clock.seconds, "epochs": ctx.sizes.scratch_epochs,
             "trainable": counts.trainable, "frozen": counts.frozen,
             "notes": "random initialisation, all layers trained"}
 

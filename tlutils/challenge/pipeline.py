@@ -21,8 +21,8 @@ Preprocess = Callable[[tf.Tensor], tf.Tensor]
 def load_flowers102(cfg: Config, sizes: ChallengeSizes) -> ImageData:
     """Oxford Flowers-102 (102 classes) through tensorflow-datasets, cut to the run's sizes.
 
-    Offline, where nothing can be downloaded, the course photos (real photographs, 5 classes,
-    split 60/20/20 as in lessons 01 and 02) stand in: a small real challenge. Either way the
+    Offline, where nothing can be downloaded, the course's tf_flowers photos (600 real flower
+    photos, 5 classes, split 200 / 100 / 300 as in lessons 01 and 02) stand in: a small real challenge. Either way the
     sizes' ``max_train`` and ``max_eval`` cap the splits when set.
     """
     if cfg.offline:

@@ -54,6 +54,23 @@ def learning_curves(out_dir: Path, approaches: list[str]) -> plt.Figure:
     return fig
 
 
+# A run on the real Flowers-102 (scripts/flowers102_challenge.py), stored with the package: its
+# report, per-epoch histories (one folder per approach) and every test photo's prediction.
+STORED_RUN = Path(__file__).resolve().parents[1] / "course_data" / "flowers102_run"
+
+
+def stored_run(folder: Path = STORED_RUN) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The stored Flowers-102 run: its report (``results.json``) and the test labels with each
+    approach's predictions (arrays, from ``test_predictions.csv``)."""
+    import numpy as np
+
+    report = json.loads((folder / "results.json").read_text())
+    table = np.loadtxt(folder / "test_predictions.csv", delimiter=",", skiprows=1, dtype=int)
+    with open(folder / "test_predictions.csv") as f:
+        names = f.readline().strip().split(",")
+    return report, {name: table[:, i] for i, name in enumerate(names)}
+
+
 def write_report(out_dir: Path, header: dict[str, Any], results: dict[str, dict[str, Any]]) -> dict[str, Path]:
     """Write results.json, results.csv, results.md, accuracy_time.png and learning_curves.png,
     each whole or not at all."""
@@ -61,7 +78,7 @@ def write_report(out_dir: Path, header: dict[str, Any], results: dict[str, dict[
              ("results.json", "results.csv", "results.md", "accuracy_time.png", "learning_curves.png")}
     write_atomically(paths["results.json"], json.dumps({**header, "approaches": results}, indent=2))
     table = io.StringIO()
-    writer = csv.DictWriter(table, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(table, fieldnames=COLUMNS, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     writer.writerows({"approach": name, **r} for name, r in results.items())
     write_atomically(paths["results.csv"], table.getvalue())
@@ -69,7 +86,7 @@ def write_report(out_dir: Path, header: dict[str, Any], results: dict[str, dict[
     bars = {name.replace("_", " "): {"top-1 accuracy": r["top1"], "mean per-class accuracy": r["mean_per_class"],
                                      "minutes": r["seconds"] / 60} for name, r in results.items()}
     for name, fig in (("accuracy_time.png", plot_comparison(bars, ["top-1 accuracy", "mean per-class accuracy",
-                                                                   "minutes"], "Flowers-102 challenge")),
+                                                                   "minutes"], f"Challenge on {header['dataset']}")),
                       ("learning_curves.png", learning_curves(out_dir, list(results)))):
         with atomic_path(paths[name]) as partial:
             fig.savefig(partial, dpi=100, format="png")

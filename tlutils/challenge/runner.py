@@ -20,7 +20,9 @@ from .sizes import SIZES, ChallengeSizes
 from .state import remove_partial_files, results_lock
 
 OTHER_FOLDER = "choose another output folder with --out (out_dir= in Python)"
-DRIVE_ROOT = Path("/content/drive")  # where Colab mounts the learner's Google Drive
+DRIVE_ROOT = Path("/content/drive")
+# Offline, where Flowers-102 cannot be downloaded, the course's tf_flowers photos stand in.
+OFFLINE_DATASET = "tf_flowers (the course's 600 photos, 200 / 100 / 300)"  # where Colab mounts the learner's Google Drive
 
 
 def _check_same_run(out_dir: Path, header: dict[str, Any]) -> None:
@@ -111,7 +113,7 @@ def run(approaches: Sequence[str] = APPROACHES, out_dir: str | Path | None = Non
     cfg = cfg or current()
     sizes = sizes or SIZES[cfg.profile]
     out_dir = Path(out_dir) if out_dir else default_out_dir(cfg)
-    header = {"dataset": "oxford_flowers102", "profile": cfg.profile, "seed": cfg.seed,
+    header = {"dataset": OFFLINE_DATASET if cfg.offline else "oxford_flowers102", "profile": cfg.profile, "seed": cfg.seed,
               "sizes": dataclasses.asdict(sizes)}
     check_folder(out_dir, "The results folder", OTHER_FOLDER)
     with results_lock(out_dir, OTHER_FOLDER):

@@ -33,7 +33,7 @@ SIZES = {
                            scratch_epochs=200),
     "quick": ChallengeSizes(224, 32, None, None, views=3, head_epochs=20, fine_tune_epochs=15,
                             scratch_epochs=100),
-    # offline: a real, small challenge: the course photos (5 classes, 101 / 34 / 34) at 96 px, with
+    # offline: a real, small challenge: the course's tf_flowers photos (5 classes, 200 / 100 / 300) at 96 px, with
     # the packaged ImageNet EfficientNet-Lite0 standing in for ResNet50. Three fine-tuning epochs so
     # that tests/test_challenge.py can interrupt the stage between epochs and resume it.
     "offline": ChallengeSizes(96, 16, None, None, views=2, head_epochs=10, fine_tune_epochs=3,
