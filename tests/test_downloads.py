@@ -247,15 +247,15 @@ def test_challenge_command_on_a_dead_network_prints_one_sentence(tmp_path):
 
 
 def _learners_own_from_pretrained(tmp_path, clean_environ, monkeypatch):
-    """A lesson's own ``TFBertModel.from_pretrained("bert-base-uncased")`` after ``setup("full")``."""
+    """A lesson's own ``BertTokenizerFast.from_pretrained("bert-base-uncased")`` after ``setup("full")``."""
     full_cfg(tmp_path, monkeypatch, clean_environ)
     for name in ("HF_HUB_ETAG_TIMEOUT", "HF_HUB_DOWNLOAD_TIMEOUT"):  # an earlier test's silence
         clean_environ.pop(name, None)
     clean_environ["TLUTILS_CACHE"] = str(tmp_path)
     tlutils.setup("full", verbose=False)
-    from transformers import TFBertModel
+    from transformers import BertTokenizerFast
 
-    return lambda: TFBertModel.from_pretrained("bert-base-uncased")
+    return lambda: BertTokenizerFast.from_pretrained("bert-base-uncased")
 
 
 @pytest.mark.parametrize("network", ["dead_network", "stalled_network"])
