@@ -16,11 +16,14 @@ TARGETS = {"query": "_query_dense", "key": "_key_dense", "value": "_value_dense"
 
 
 class LoRADense(keras.layers.Layer):
-    """A frozen projection (``Dense`` or ``EinsumDense``) plus a trainable low-rank update:
-    ``W x + (alpha / r) B A x``.
+    """A frozen projection (``Dense`` or ``EinsumDense``) plus a trainable low-rank update of its
+    kernel: ``W + (alpha / r) A B``, applied with the projection's own equation.
 
-    ``A`` starts small and random, ``B`` at zero, so the wrapped layer initially computes
-    exactly what the pretrained one did.
+    ``A`` has the kernel's shape with its last axis replaced by the rank ``r``, ``B`` is ``r`` by
+    that last axis: for a ``Dense`` kernel (in, out) the classic LoRA factors (in, r) and (r, out);
+    for an attention projection's kernel (in, heads, head size) the same factorisation of its last
+    axis that Keras' own ``enable_lora`` uses. ``A`` starts small and random, ``B`` at zero, so the
+    wrapped layer initially computes exactly what the pretrained one did.
     """
 
     def __init__(self, dense: keras.layers.Layer, rank: int = 8, alpha: float = 16.0, **kwargs: Any) -> None:
@@ -31,15 +34,16 @@ class LoRADense(keras.layers.Layer):
         self.scale = alpha / rank
 
     def build(self, input_shape: Any) -> None:
-        outputs = math.prod(int(d) for d in self.dense.kernel.shape[1:])  # (in, heads, head size) or (in, units)
-        self.lora_a = self.add_weight(name="lora_a", shape=(int(input_shape[-1]), self.rank),
+        kernel = tuple(int(d) for d in self.dense.kernel.shape)
+        self.lora_a = self.add_weight(name="lora_a", shape=(*kernel[:-1], self.rank),
                                       initializer=keras.initializers.RandomNormal(stddev=0.02))
-        self.lora_b = self.add_weight(name="lora_b", shape=(self.rank, outputs), initializer="zeros")
+        self.lora_b = self.add_weight(name="lora_b", shape=(self.rank, kernel[-1]), initializer="zeros")
 
     def call(self, inputs: Any) -> Any:
-        frozen = self.dense(inputs)
-        update = ops.matmul(ops.matmul(inputs, self.lora_a), self.lora_b)
-        return frozen + self.scale * ops.reshape(update, ops.shape(frozen))
+        delta = self.scale * ops.matmul(self.lora_a, self.lora_b)  # the kernel's update, its shape
+        if hasattr(self.dense, "equation"):  # EinsumDense
+            return self.dense(inputs) + ops.einsum(self.dense.equation, inputs, delta)
+        return self.dense(inputs) + ops.matmul(inputs, delta)
 
 
 def attention_layers(backbone: Any) -> list[Any]:
@@ -74,8 +78,8 @@ def add_lora(model: Any, rank: int = 8, alpha: float = 16.0, targets: tuple[str,
         >>> import contextlib, io
         >>> with contextlib.redirect_stdout(io.StringIO()):  # offline: a notice that MiniLM stands in
         ...     tokenizer, model = load_bert(task="classification", num_labels=2, cfg=PROFILES["offline"])
-        >>> add_lora(model, rank=8)  # 6 layers x 2 projections x (384 x 8 + 8 x 384)
-        73728
+        >>> add_lora(model, rank=8)  # 6 layers x 2 projections x (384 x 12 heads x 8 + 8 x 32)
+        445440
     """
     backbone = getattr(model, "backbone", model)
     freeze_encoder(backbone)
