@@ -81,14 +81,15 @@ def with_default_timeout(function: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
-def _hub_session() -> Any:
-    """The Hugging Face hub's own session, whose calls time out on silence (its repo_info
-    call in snapshot_download passes no timeout at all)."""
-    from huggingface_hub.utils._http import _default_backend_factory
+def _hub_client() -> Any:
+    """The Hugging Face hub's own HTTP client (httpx, huggingface_hub >= 1.0), whose calls time
+    out on silence (its default client waits for ever)."""
+    import httpx
+    from huggingface_hub.utils._http import default_client_factory
 
-    session = _default_backend_factory()
-    session.request = with_default_timeout(session.request)
-    return session
+    client = default_client_factory()
+    client.timeout = httpx.Timeout(silence_timeout())
+    return client
 
 
 HUB_TIMEOUTS = ("HF_HUB_ETAG_TIMEOUT", "HF_HUB_DOWNLOAD_TIMEOUT")
@@ -120,12 +121,13 @@ def _limit_hub() -> None:
         os.environ.setdefault(name, silence)
     import huggingface_hub
     import huggingface_hub.constants as constants
-    import huggingface_hub.file_download as file_download
 
     for name in HUB_TIMEOUTS:  # it read the variables at its import
         setattr(constants, name, int(os.environ[name]))
-    huggingface_hub.configure_http_backend(backend_factory=_hub_session)
-    file_download.http_backoff = without_retries(file_download.http_backoff)
+    huggingface_hub.set_client_factory(_hub_client)
+    http = importlib.import_module("huggingface_hub.utils._http")
+    for name in ("http_backoff", "http_stream_backoff"):  # the hub's downloads call them from there
+        setattr(http, name, without_retries(getattr(http, name)))
     huggingface_hub.utils.logging.set_verbosity_error()  # the failure is said in one sentence
 
 
