@@ -357,6 +357,7 @@ DAMAGE = {"model missing": ("model.keras", lambda p: p.unlink()),
           "tokenizer emptied": ("tokenizer.json", lambda p: p.write_text(""))}
 
 
+@pytest.mark.parametrize("damage", DAMAGE)
 def test_a_damaged_saved_classifier_names_the_file_and_the_fix(damage, saved_tiny_classifier):
     _, folder = saved_tiny_classifier
     name, spoil = DAMAGE[damage]
