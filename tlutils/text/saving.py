@@ -148,8 +148,8 @@ def load_classifier(folder: str | Path, expected: dict[str, Any] | None = None) 
     training = read_json(folder / "training.json", RESAVE_CLASSIFIER)
     if any(training.get(key) != value for key, value in (expected or {}).items()):
         return None
-    if not (folder / CHECKSUMS).exists() or not (folder / MODEL_FILE).exists():
-        return None  # saved by an older version of the course (transformers' TF format)
+    if not (folder / CHECKSUMS).exists():
+        return None  # saved by an older version of the course (transformers' TF format, no checksums)
     _check_saved_files(folder)
     import keras
 
