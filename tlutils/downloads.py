@@ -83,12 +83,24 @@ def with_default_timeout(function: Callable[..., Any]) -> Callable[..., Any]:
 
 def _hub_client() -> Any:
     """The Hugging Face hub's own HTTP client (httpx, huggingface_hub >= 1.0), whose calls time
-    out on silence (its default client waits for ever)."""
+    out on silence: its default client waits for ever, and some of its calls (``repo_info`` in
+    ``snapshot_download``) pass ``timeout=None`` explicitly."""
     import httpx
     from huggingface_hub.utils._http import default_client_factory
 
+    connect, read = request_timeouts()
+    bounded = httpx.Timeout(read, connect=connect)
     client = default_client_factory()
-    client.timeout = httpx.Timeout(silence_timeout())
+    client.timeout = bounded
+    for name in ("request", "stream"):
+        method = getattr(client, name)
+
+        def call(*args: Any, _method: Callable[..., Any] = method, **kwargs: Any) -> Any:
+            if kwargs.get("timeout") is None:
+                kwargs["timeout"] = bounded
+            return _method(*args, **kwargs)
+
+        setattr(client, name, call)
     return client
 
 
