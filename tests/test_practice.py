@@ -142,6 +142,6 @@ def test_lesson_00_says_what_its_loader_does_with_heic(tmp_path):
 def test_lesson_03_gives_the_size_of_the_file_it_downloads():
     nb = nbformat.read(next(p for p in NOTEBOOKS if p.name.startswith("03")), as_version=4)
     prose = _prose(nb)
-    assert "`model.safetensors` (about 440 MB for\nBERT-base)" in prose and "tf_model.h5" not in prose
+    assert "`model.safetensors` (about 440 MB for BERT-base)" in prose and "tf_model.h5" not in prose
     from tlutils.text import HUB_FILES
     assert "model.safetensors" in HUB_FILES and not any(name.endswith((".bin", ".h5")) for name in HUB_FILES)
