@@ -26,6 +26,7 @@ def test_lora_starts_as_the_pretrained_function_trains_only_adapters_and_comes_o
 
     adapter_params = add_lora(model, rank=4)
     backbone = model.backbone
+    assert len(lora_weights(model)) == 2 * 2 * backbone.num_layers  # A and B of q and v, listed once
     heads, head_size = backbone.num_heads, backbone.hidden_dim // backbone.num_heads
     assert adapter_params == backbone.num_layers * 2 * (backbone.hidden_dim * heads * 4 + 4 * head_size)
     np.testing.assert_allclose(np.asarray(model(batch)), logits_before, atol=1e-5)
@@ -44,6 +45,10 @@ def test_lora_starts_as_the_pretrained_function_trains_only_adapters_and_comes_o
     assert not np.allclose(hidden, restored, atol=1e-4), "the adapters did not train"
     _, pretrained = load_bert(cfg=cfg)
     np.testing.assert_array_equal(restored, pretrained(batch)["sequence_output"].numpy())
+    restored_weights = {w.path: w.numpy() for w in backbone.weights}
+    pretrained_weights = {w.path: w.numpy() for w in pretrained.weights}
+    assert restored_weights.keys() == pretrained_weights.keys()  # no adapter left, every projection back
+    assert all(np.array_equal(restored_weights[k], pretrained_weights[k]) for k in pretrained_weights)
     assert remove_lora(model) == 0
 
 

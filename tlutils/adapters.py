@@ -59,10 +59,16 @@ def freeze_encoder(backbone: Any) -> None:
 
 
 def _swap(attention: Any, attribute: str, layer: Any) -> None:
-    """Put ``layer`` in place of one of an attention layer's projections (Keras locks a built
-    layer's list of sublayers; it is unlocked for the swap, as Keras' own ``enable_lora`` does)."""
+    """Put ``layer`` in place of one of an attention layer's projections, and take the one it
+    replaces out of the layer's list of sublayers (so that ``weights`` lists what is in use).
+    Keras locks a built layer's list of sublayers; it is unlocked for the swap, as Keras' own
+    ``enable_lora`` does."""
+    replaced = getattr(attention, attribute)
     attention._tracker.unlock()
     setattr(attention, attribute, layer)
+    attention._layers[:] = [sub for sub in attention._layers if sub is not replaced]
+    if not any(sub is layer for sub in attention._layers):  # a layer tracked before is not added again
+        attention._layers.append(layer)
     attention._tracker.lock()
 
 
