@@ -38,8 +38,8 @@ if "google.colab" in sys.modules and importlib.util.find_spec("tlutils") is None
             kept.append(f"{{name}}=={{version(name)}}")
         except PackageNotFoundError:
             pass
-    Path("/tmp/colab-keeps.txt").write_text("\\n".join(kept) + "\\n")
-    %pip install -q -c /tmp/colab-keeps.txt "tlutils @ git+{repo_url}"
+    Path("colab-keeps.txt").write_text("\\n".join(kept) + "\\n")
+    %pip install -q -c colab-keeps.txt "tlutils @ git+{repo_url}"
 
 import tlutils
 

@@ -143,7 +143,7 @@ def test_colab_cell_installs_only_what_is_missing():
     condition = next(line for line in lines if line.startswith("if "))
     assert '"google.colab" in sys.modules' in condition and 'find_spec("tlutils") is None' in condition
     assert lines.index(condition) < lines.index(install) and install.startswith("    ")
-    assert install.strip() == f'%pip install -q -c /tmp/colab-keeps.txt "tlutils @ git+{REPO_URL}"'
+    assert install.strip() == f'%pip install -q -c colab-keeps.txt "tlutils @ git+{REPO_URL}"'
     assert '("tensorflow", "transformers", "huggingface_hub", "torch")' in setup
     assert "--upgrade" not in setup and "-U " not in setup and "tlutils.setup()" in setup
 
