@@ -19,15 +19,27 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 
 SETUP_CELL = '''\
-# Setup. On Colab the first run installs tlutils: pip keeps what Colab already has where it fits
-# the course's version ranges and replaces only what does not (TensorFlow and tf-keras must be
-# 2.21, transformers 4.57: 5.x has no TensorFlow models). If Colab asks you to restart, restart
-# and run the cells again; the install is skipped then. Locally, `make lab` installed everything.
+# Setup. On Colab the first run installs tlutils. Its version ranges admit Colab's own TensorFlow,
+# transformers, huggingface_hub and torch, and a constraint file holds those four at the versions
+# Colab has, so pip never replaces them: it adds only small pure-Python packages (keras and
+# keras-hub upgraded to the releases KerasHub's BERT conversion needs, and what they pin).
+# If Colab asks you to restart, restart and run the cells again; the install is skipped then.
+# Locally, `make lab` installed everything.
 import importlib.util
 import sys
 
 if "google.colab" in sys.modules and importlib.util.find_spec("tlutils") is None:
-    %pip install -q "tlutils @ git+{repo_url}"
+    from importlib.metadata import PackageNotFoundError, version
+    from pathlib import Path
+
+    kept = []
+    for name in ("tensorflow", "transformers", "huggingface_hub", "torch"):
+        try:
+            kept.append(f"{{name}}=={{version(name)}}")
+        except PackageNotFoundError:
+            pass
+    Path("colab-keeps.txt").write_text("\\n".join(kept) + "\\n")
+    %pip install -q -c colab-keeps.txt "tlutils @ git+{repo_url}"
 
 import tlutils
 

@@ -1,13 +1,12 @@
-"""LoRA adapters: start as the identity update, train only themselves and the head."""
+"""LoRA adapters: start as the identity update, train only themselves, match KerasHub's own."""
 import dataclasses
 
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from tlutils import PROFILES, count_params
-from tlutils.adapters import add_lora, remove_lora
-from tlutils.text import load_bert
+from tlutils.adapters import add_lora, lora_weights, remove_lora
+from tlutils.text import compile_classifier, encode_texts, load_bert
 
 
 @pytest.fixture(scope="module")
@@ -15,37 +14,49 @@ def cfg(tmp_path_factory):
     return dataclasses.replace(PROFILES["offline"], cache_dir=tmp_path_factory.mktemp("cache"))
 
 
-def test_lora_starts_as_the_pretrained_function_and_trains_only_adapters(cfg):
+def _size(weights):
+    return sum(int(np.prod(w.shape)) for w in weights)
+
+
+def test_lora_starts_as_the_pretrained_function_trains_only_adapters_and_comes_out_again(cfg):
     tokenizer, model = load_bert(task="classification", num_labels=2, cfg=cfg)
-    batch = dict(tokenizer(["a superb film", "a tedious film"], padding=True, return_tensors="tf"))
-    logits_before = model(batch).logits.numpy()
-    frozen_before = {w.name: w.numpy().copy() for w in model.bert.weights}
+    batch = encode_texts(tokenizer, ["a superb film", "a tedious film"], 8)
+    logits_before = np.asarray(model(batch))
+    frozen_before = {w.path: w.numpy().copy() for w in model.backbone.weights}
 
     adapter_params = add_lora(model, rank=4)
-    config = model.config
-    assert adapter_params == config.num_hidden_layers * 2 * 2 * config.hidden_size * 4
-    np.testing.assert_allclose(model(batch).logits.numpy(), logits_before, atol=1e-5)
-    head = 2 * config.hidden_size + 2
+    backbone = model.backbone
+    assert len(lora_weights(model)) == 2 * 2 * backbone.num_layers  # A and B of q and v, listed once
+    heads, head_size = backbone.num_heads, backbone.hidden_dim // backbone.num_heads
+    assert adapter_params == backbone.num_layers * 2 * (backbone.hidden_dim * heads * 4 + 4 * head_size)
+    np.testing.assert_allclose(np.asarray(model(batch)), logits_before, atol=1e-5)
+    head = 2 * backbone.hidden_dim + 2
     assert count_params(model).trainable == adapter_params + head
 
-    # One step, eagerly: building a training graph would cost far more than the step.
-    model.compile(optimizer=tf_keras_adam(), run_eagerly=True)
-    model.fit(batch, tf.constant([1, 0]), epochs=1, verbose=0)
-    unchanged = [np.array_equal(v, w.numpy()) for w in model.bert.weights
-                 for name, v in [(w.name, frozen_before.get(w.name))] if v is not None]
-    assert unchanged and all(unchanged), "a pretrained encoder weight moved"
+    compile_classifier(model, 1e-2)
+    model.fit(batch, np.array([1, 0]), epochs=1, verbose=0)
+    assert all(np.array_equal(frozen_before[w.path], w.numpy()) for w in backbone.weights
+               if w.path in frozen_before), "a pretrained encoder weight moved"
 
     # The adapters moved the encoder's outputs; removing them gives the pretrained ones back exactly.
-    hidden = model.bert(batch).last_hidden_state.numpy()
-    assert remove_lora(model) == config.num_hidden_layers * 2
-    restored = model.bert(batch).last_hidden_state.numpy()
+    hidden = backbone(batch)["sequence_output"].numpy()
+    assert remove_lora(model) == backbone.num_layers * 2
+    restored = backbone(batch)["sequence_output"].numpy()
     assert not np.allclose(hidden, restored, atol=1e-4), "the adapters did not train"
     _, pretrained = load_bert(cfg=cfg)
-    np.testing.assert_array_equal(restored, pretrained.bert(batch).last_hidden_state.numpy())
+    np.testing.assert_array_equal(restored, pretrained(batch)["sequence_output"].numpy())
+    restored_weights = {w.path: w.numpy() for w in backbone.weights}
+    pretrained_weights = {w.path: w.numpy() for w in pretrained.weights}
+    assert restored_weights.keys() == pretrained_weights.keys()  # no adapter left, every projection back
+    assert all(np.array_equal(restored_weights[k], pretrained_weights[k]) for k in pretrained_weights)
     assert remove_lora(model) == 0
 
 
-def tf_keras_adam():
-    import tf_keras
-
-    return tf_keras.optimizers.Adam(1e-2)
+def test_the_course_lora_trains_as_many_numbers_as_keras_hubs_enable_lora(cfg):
+    _, ours = load_bert(task="classification", num_labels=2, cfg=cfg)
+    _, theirs = load_bert(task="classification", num_labels=2, cfg=cfg)
+    add_lora(ours, rank=4)
+    theirs.backbone.enable_lora(4)
+    assert _size(lora_weights(ours)) == _size(lora_weights(theirs)) == 222_720
+    # enable_lora leaves the projections' biases trainable (12 x 384); the course freezes them
+    assert count_params(theirs).trainable - count_params(ours).trainable == 12 * 384

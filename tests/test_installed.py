@@ -44,5 +44,5 @@ def test_the_installed_wheel_loads_the_offline_data(tmp_path):
                                "TLUTILS_CACHE": str(tmp_path / "cache"), "TF_CPP_MIN_LOG_LEVEL": "3",
                                "HOME": str(tmp_path)})
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "sentiment 320 80 160" in done.stdout and "flowers 5" in done.stdout
+    assert "sentiment 400 400 872" in done.stdout and "flowers 5" in done.stdout
     assert "phishing 160 250 240" in done.stdout

@@ -135,13 +135,17 @@ def test_notebook_opens_on_colab(path):
 
 
 def test_colab_cell_installs_only_what_is_missing():
-    """On Colab only: once, with pyproject's ranges (no pins, no forced reinstall or upgrade)."""
+    """On Colab only: once, with pyproject's ranges, holding Colab's TensorFlow, transformers,
+    huggingface_hub and torch at the versions Colab has (a constraint file; no forced upgrade)."""
     setup = setup_cell_source(REPO_URL)
-    install = next(line for line in setup.splitlines() if "%pip install" in line)
-    condition = setup.splitlines()[setup.splitlines().index(install) - 1]
+    lines = setup.splitlines()
+    install = next(line for line in lines if "%pip install" in line)
+    condition = next(line for line in lines if line.startswith("if "))
     assert '"google.colab" in sys.modules' in condition and 'find_spec("tlutils") is None' in condition
-    assert install.strip() == f'%pip install -q "tlutils @ git+{REPO_URL}"'
-    assert "tlutils.setup()" in setup
+    assert lines.index(condition) < lines.index(install) and install.startswith("    ")
+    assert install.strip() == f'%pip install -q -c colab-keeps.txt "tlutils @ git+{REPO_URL}"'
+    assert '("tensorflow", "transformers", "huggingface_hub", "torch")' in setup
+    assert "--upgrade" not in setup and "-U " not in setup and "tlutils.setup()" in setup
 
 
 def test_readme_starts_with_the_two_commands_and_maps_every_lesson():

@@ -21,30 +21,51 @@ def offline_cfg(tmp_path_factory):
 
 def test_offline_bert_is_the_pretrained_minilm_with_bert_vocabulary(offline_cfg):
     tokenizer, model = text.load_bert(cfg=offline_cfg)
-    assert (model.config.num_hidden_layers, model.config.hidden_size) == (6, 384)
-    ids = tokenizer(SEED_TEXTS[0])["input_ids"]
+    assert (model.num_layers, model.hidden_dim, model.intermediate_dim) == (6, 384, 1536)
+    assert model.count_params() == 22_713_216
+    ids = text.encode_texts(tokenizer, SEED_TEXTS[:1], 8)["token_ids"][0].tolist()
     assert ids == [101, 2023, 3185, 2001, 6429, 1998, 10392, 102]  # as bert-base-uncased
 
 
-def test_conversion_is_cached_and_loads_the_packaged_weights(offline_cfg):
+def test_keras_hub_loads_the_packaged_weights(offline_cfg):
     from safetensors.numpy import load_file
 
-    source = text.pretrained_source(cfg=offline_cfg)
-    stamp = (offline_cfg.cache_dir / "minilm-l6-tf" / "tf_model.h5").stat().st_mtime_ns
-    assert text.pretrained_source(cfg=offline_cfg) == source
-    assert (offline_cfg.cache_dir / "minilm-l6-tf" / "tf_model.h5").stat().st_mtime_ns == stamp
     _, model = text.load_bert(cfg=offline_cfg)
-    packaged = load_file(str(text._packaged_minilm() / "model.safetensors"))
-    embeddings = next(w for w in model.weights if "word_embeddings" in w.name).numpy()
+    packaged = load_file(str(text.packaged_minilm() / "model.safetensors"))
+    embeddings = model.get_layer("token_embedding").embeddings.numpy()
     assert np.array_equal(embeddings, packaged["embeddings.word_embeddings.weight"])
+
+
+# The course's texts: lesson 03's examples (accents and emoji included) and the shipped SST-2 test set.
+LESSON_03_TEXTS = [*SEED_TEXTS, "Transferability is unbelievably useful", "GPUs accelerate backpropagation",
+                   "A naïve café owner", "I ❤️ 🤖 robots", "Café naïve résumé", "Ångström, Zürich, São Paulo"]
+
+
+def test_keras_hub_and_transformers_tokenizers_give_identical_ids_accents_included(tokenizer):
+    """KerasHub's tokenizer (strip_accents=True, as loaded) and transformers' (>= 5, NumPy outputs)."""
+    from transformers import BertTokenizerFast
+
+    reference = BertTokenizerFast.from_pretrained(text.packaged_minilm())
+    texts = LESSON_03_TEXTS + text.load_sentiment(OFFLINE).test.texts
+    ours = text.encode_texts(tokenizer, texts, 64)
+    theirs = reference(texts, padding="max_length", truncation=True, max_length=64, return_tensors="np")
+    np.testing.assert_array_equal(ours["token_ids"], theirs["input_ids"])
+    np.testing.assert_array_equal(ours["padding_mask"], theirs["attention_mask"])
+
+
+def test_without_strip_accents_the_converted_tokenizer_loses_accented_words():
+    """Lesson 03's taught mistake: KerasHub's converter keeps accents unless told otherwise."""
+    import keras_hub
+
+    kept = keras_hub.models.BertTokenizer.from_preset(str(text.packaged_minilm()))
+    assert np.asarray(kept("Café naïve résumé")).tolist() == [100, 100, 100]  # three [UNK]
 
 
 def test_random_weights_differ_from_pretrained(offline_cfg):
     _, pretrained = text.load_bert(task="classification", num_labels=2, cfg=offline_cfg)
-    _, scratch = text.load_bert(task="classification", num_labels=2, cfg=offline_cfg,
-                                pretrained=False)
-    first = [w for w in pretrained.weights if "word_embeddings" in w.name][0].numpy()
-    other = [w for w in scratch.weights if "word_embeddings" in w.name][0].numpy()
+    _, scratch = text.load_bert(task="classification", num_labels=2, cfg=offline_cfg, pretrained=False)
+    first = pretrained.backbone.get_layer("token_embedding").embeddings.numpy()
+    other = scratch.backbone.get_layer("token_embedding").embeddings.numpy()
     assert first.shape == other.shape and not np.allclose(first, other)
 
 
@@ -62,13 +83,19 @@ def test_full_profile_hub_failure_is_one_sentence(tmp_path, monkeypatch, clean_e
     assert str(tmp_path) in str(info.value) and "TLUTILS_PROFILE=offline" in str(info.value)
 
 
-def test_shipped_sentiment_set_is_balanced_and_tests_unseen_words():
-    data = text.load_sentiment(OFFLINE)
+def test_shipped_sst2_subset_is_balanced_and_tests_on_the_whole_dev_set():
+    data = text.load_sentiment(dataclasses.replace(OFFLINE, text_max_train=None))
+    assert (len(data.train), len(data.validation), len(data.test)) == (2000, 400, 872)
+    assert data.train.labels.mean() == data.validation.labels.mean() == 0.5
+    assert data.test.labels.sum() == 444  # GLUE's SST-2 dev set: 444 positive, 428 negative
+    assert not (set(data.train.texts) | set(data.validation.texts)) & set(data.test.texts)
+    assert not set(data.train.texts) & set(data.validation.texts)
+    assert "SST-2 (GLUE)" in data.source
+
+
+def test_the_template_set_stays_for_unit_tests():
+    data = text.load_template_sentiment()
     assert (len(data.train), len(data.validation), len(data.test)) == (320, 80, 160)
-    for split in (data.train, data.validation, data.test):
-        assert split.labels.mean() == 0.5
-    seen = set(data.train.texts) | set(data.validation.texts)
-    assert not seen & set(data.test.texts)
 
     def words(texts):
         return {w for t in texts for w in re.findall(r"[a-z]+", t.lower())}
@@ -88,7 +115,7 @@ def test_shipped_data_is_what_the_generator_writes(tmp_path, monkeypatch):
     monkeypatch.setattr(gen, "OUT", tmp_path)
     gen.main()
     for name in ("train", "validation", "test"):
-        assert (tmp_path / f"{name}.csv").read_text() == (text.DATA_DIR / "sentiment" / f"{name}.csv").read_text()
+        assert (tmp_path / f"{name}.csv").read_text() == (text.TEMPLATE_SET / f"{name}.csv").read_text()
 
 
 def test_empty_texts_are_reported_with_their_line(tmp_path):
@@ -149,9 +176,8 @@ def test_a_bad_csv_file_gets_one_sentence_naming_file_line_and_fix(case, tmp_pat
 
 def test_an_empty_validation_split_stops_load_sentiment(tmp_path, monkeypatch):
     for name in ("train", "validation", "test"):
-        (tmp_path / "sentiment").mkdir(exist_ok=True)
-        (tmp_path / "sentiment" / f"{name}.csv").write_text(GOOD if name != "validation" else "text,label\n")
-    monkeypatch.setattr(text, "DATA_DIR", tmp_path)
+        (tmp_path / f"{name}.csv").write_text(GOOD if name != "validation" else "text,label\n")
+    monkeypatch.setattr(text.data, "SST2_SUBSET", tmp_path)
     with pytest.raises(DataFileError, match="validation.csv has a header but no examples"):
         text.load_sentiment(OFFLINE)
 
@@ -164,8 +190,8 @@ def tokenizer(offline_cfg):
 
 def test_encode_texts_accepts_a_numpy_array_of_strings(tokenizer):
     encoded = text.encode_texts(tokenizer, np.array(SEED_TEXTS), 16)
-    assert encoded["input_ids"].shape == (2, 16)
-    assert encoded["input_ids"].tolist() == text.encode_texts(tokenizer, SEED_TEXTS, 16)["input_ids"].tolist()
+    assert encoded["token_ids"].shape == (2, 16)
+    assert encoded["token_ids"].tolist() == text.encode_texts(tokenizer, SEED_TEXTS, 16)["token_ids"].tolist()
 
 
 @pytest.mark.parametrize("texts, words", [
@@ -189,7 +215,7 @@ def test_encode_texts_states_the_length_limit(tokenizer, max_length, words):
 
 
 def test_encode_texts_takes_the_full_512_positions(tokenizer):
-    assert text.encode_texts(tokenizer, SEED_TEXTS, 512)["input_ids"].shape == (2, 512)
+    assert text.encode_texts(tokenizer, SEED_TEXTS, 512)["token_ids"].shape == (2, 512)
 
 
 def test_mean_pool_of_an_all_zero_mask_is_finite():
@@ -209,24 +235,34 @@ def test_load_bert_with_an_unknown_task_names_the_choices(offline_cfg):
 
 
 def test_offline_substitution_is_announced_once(offline_cfg, capsys, monkeypatch):
-    monkeypatch.setattr(text, "_noticed", set())
+    monkeypatch.setattr(text.encoders, "_noticed", set())
     text.pretrained_source("no-such/model", offline_cfg)
     text.pretrained_source("no-such/model", offline_cfg)
     out = capsys.readouterr().out
     assert out.count("'no-such/model' is not downloaded; the packaged all-MiniLM-L6-v2") == 1
 
 
-def test_offline_max_length_holds_every_shipped_text(tokenizer, offline_cfg):
-    """The offline profile pads to 20 tokens to save time; no text of the shipped set may be cut."""
-    cfg = offline_cfg
-    data = text.load_sentiment(cfg)
+def test_offline_max_length_cuts_few_shipped_texts(tokenizer, offline_cfg):
+    """The offline profile cuts texts at cfg.max_length tokens to save time; at most 1 % are cut."""
+    data = text.load_sentiment(offline_cfg)
     texts = [t for split in (data.train, data.validation, data.test) for t in split.texts]
-    longest = max(len(tokenizer(t)["input_ids"]) for t in texts)
-    assert longest <= cfg.max_length, f"a shipped text has {longest} tokens > {cfg.max_length}"
+    lengths = text.encode_texts(tokenizer, texts, 512)["padding_mask"].sum(axis=1)
+    assert (lengths > offline_cfg.max_length).mean() <= 0.01, np.sort(lengths)[-20:]
 
 
-def test_a_saved_classifier_reloads_with_the_same_answers_and_its_training_record(offline_cfg, tmp_path):
-    tokenizer, model = text.load_bert(task="classification", num_labels=2, cfg=offline_cfg)
+def tiny_classifier(seed=0):
+    """A 1-layer, 16-wide BERT classifier with the uncased vocabulary (random weights)."""
+    import keras
+    import keras_hub
+
+    keras.utils.set_random_seed(seed)
+    backbone = keras_hub.models.BertBackbone(vocabulary_size=30522, num_layers=1, num_heads=2, hidden_dim=16,
+                                             intermediate_dim=32, max_sequence_length=512)
+    return keras_hub.models.BertTextClassifier(backbone, num_classes=2, preprocessor=None)
+
+
+def test_a_saved_classifier_reloads_with_the_same_answers_and_its_training_record(tokenizer, tmp_path):
+    model = tiny_classifier()
     folder = tmp_path / "models" / "sentiment-offline"
     record = {"profile": "offline", "learning_rate": 5e-5, "seconds": 12.5}
     text.save_classifier(model, tokenizer, folder, record)
@@ -244,14 +280,47 @@ def test_a_saved_classifier_reloads_with_the_same_answers_and_its_training_recor
         text.classify_sentence(tokenizer, model, "  ", 16)
 
 
+@pytest.mark.parametrize("where", ["flush", "rename aside", "rename in"])
+def test_an_interrupted_save_leaves_a_loadable_classifier(where, tokenizer, tmp_path, monkeypatch):
+    """Ctrl-C while the new copy is flushed, or between the renames: a classifier still loads
+    (the old one, or the new one), and the next save works."""
+    import tlutils.files
+    from pathlib import Path
+
+    old, new = tiny_classifier(0), tiny_classifier(1)
+    folder = tmp_path / "sentiment-offline"
+    text.save_classifier(old, tokenizer, folder, {"which": "old"})
+    real_replace, calls = Path.replace, []
+
+    def interrupted(self, target):
+        calls.append(Path(target).name)
+        renames = [name for name in calls if not name.startswith(tlutils.files.PARTIAL)]
+        if where == "rename aside" and len(renames) == 1 or where == "rename in" and len(renames) == 2:
+            raise KeyboardInterrupt
+        return real_replace(self, target)
+
+    if where == "flush":
+        monkeypatch.setattr(tlutils.files, "_fsync", lambda path: (_ for _ in ()).throw(KeyboardInterrupt()))
+    else:
+        monkeypatch.setattr(Path, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        text.save_classifier(new, tokenizer, folder, {"which": "new"})
+    monkeypatch.undo()
+    loaded = text.load_classifier(folder)
+    assert loaded is not None and loaded[2]["which"] == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sentiment-offline"]
+    text.save_classifier(new, tokenizer, folder, {"which": "new"})
+    assert text.load_classifier(folder)[2] == {"which": "new"}
+
+
 def test_dynamic_padding_keeps_the_answers_of_fixed_padding(offline_cfg, tokenizer):
     """Batches padded to their own longest text are narrower than max_length, and the classifier
     (attention masks ignore padding) predicts the same classes as on fully padded inputs."""
     _, model = text.load_bert(task="classification", num_labels=2, cfg=offline_cfg)
     encoded = text.encode_texts(tokenizer, SEED_TEXTS, 32)
-    widths = {int(batch["input_ids"].shape[1]) for batch in text.padded_batches(encoded, batch_size=2)}
+    widths = {int(batch["token_ids"].shape[1]) for batch in text.padded_batches(encoded, batch_size=2)}
     assert max(widths) < 32
-    fixed = model(encoded, training=False).logits.numpy().argmax(axis=1)
+    fixed = np.asarray(model(encoded, training=False)).argmax(axis=1)
     np.testing.assert_array_equal(text.predict_labels(model, encoded), fixed)
 
 
@@ -261,71 +330,29 @@ def test_predict_logits_scores_shortest_first_and_answers_in_the_given_order(off
     texts = ["a long review that goes on and on about the plot, the actors and the music", "fine",
              "the worst film of the year", "great"] * 20  # 80 texts: two batches of 64 and 16
     encoded = text.encode_texts(tokenizer, texts, 32)
-    one_by_one = np.concatenate([model(text.encode_texts(tokenizer, [t], 32), training=False).logits.numpy()
+    one_by_one = np.concatenate([np.asarray(model(text.encode_texts(tokenizer, [t], 32), training=False))
                                  for t in texts[:4]])
     np.testing.assert_allclose(text.predict_logits(model, encoded), np.tile(one_by_one, (20, 1)), atol=1e-4)
 
 
-def test_warmup_adam_computes_what_create_optimizers_adam_computes():
-    """Same schedule, same updates (embedding rows with repeated tokens included), within float
-    rounding: warmup_adam changes how fast the update runs, not what it is."""
-    import tensorflow as tf
-    from transformers import create_optimizer
-
-    reference, schedule = create_optimizer(init_lr=1e-2, num_train_steps=8, num_warmup_steps=2)
-    fused = text.warmup_adam(1e-2, 8, 2)
-    assert [float(fused.learning_rate(s)) for s in range(9)] == [float(schedule(s)) for s in range(9)]
-    rng = np.random.default_rng(0)
-    start = [rng.normal(size=(50, 4)).astype("float32"), rng.normal(size=(4, 2)).astype("float32")]
-    tokens = tf.constant([[3, 7, 7, 11], [7, 0, 3, 49]])  # repeated rows: 7 three times, 3 twice
-    targets = tf.constant(rng.normal(size=(2, 4, 2)).astype("float32"))
-    trained = []
-    for optimizer in (reference, fused):
-        table, dense = tf.Variable(start[0]), tf.Variable(start[1])
-        for _ in range(8):
-            with tf.GradientTape() as tape:
-                loss = tf.reduce_mean((tf.gather(table, tokens) @ dense - targets) ** 2)
-            gradients = tape.gradient(loss, [table, dense])
-            assert isinstance(gradients[0], tf.IndexedSlices)
-            optimizer.apply_gradients(zip(gradients, [table, dense]))
-        trained.append([table.numpy(), dense.numpy()])
-    assert not np.allclose(trained[1][0], start[0])  # it trained, rows never seen stayed put
-    np.testing.assert_array_equal(trained[1][0][[1, 2]], start[0][[1, 2]])
-    for ours, theirs in zip(trained[1], trained[0]):
-        np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-6)
-
-
-def test_fit_classifier_builds_its_training_graph_once(tokenizer):
-    """compile_once creates the legacy Adam's slots before fit: one trace, not two (4-9 s each
-    for MiniLM; a one-layer BERT here, to keep the test short)."""
-    from transformers import BertConfig, TFBertForSequenceClassification
-
-    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=16, num_hidden_layers=1,
-                        num_attention_heads=2, intermediate_size=32, num_labels=2)
-    model = text.skip_autograph(TFBertForSequenceClassification(config))
-    encoded = text.encode_texts(tokenizer, SEED_TEXTS * 2, 16)
-    model(encoded)  # creates the weights, as from_pretrained does
-    text.fit_classifier(model, (encoded, np.array([1, 0, 1, 0])), 5e-5, 2, batch_size=2, verbose=0)
-    assert model.train_function.experimental_get_tracing_count() == 1
+def test_warmup_schedule_rises_then_decays_to_zero():
+    schedule = text.warmup_schedule(1e-3, num_train_steps=20, num_warmup_steps=4)
+    rates = [float(schedule(step)) for step in range(21)]
+    assert rates[0] == 0.0 and abs(rates[4] - 1e-3) < 1e-9 and rates[20] < 1e-9
+    assert all(a < b for a, b in zip(rates[:4], rates[1:5])) and all(a >= b for a, b in zip(rates[4:], rates[5:]))
 
 
 # --- A damaged saved classifier is named, with the fix -------------------------------------------
 @pytest.fixture
 def saved_tiny_classifier(tokenizer, tmp_path):
     """A 1-layer, 16-wide BERT classifier (the MiniLM tokenizer) saved by save_classifier."""
-    from transformers import BertConfig, TFBertForSequenceClassification
-
-    model = TFBertForSequenceClassification(BertConfig(hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
-                                                       intermediate_size=32, num_labels=2))
-    model(model.dummy_inputs)
+    model = tiny_classifier()
     return model, text.save_classifier(model, tokenizer, tmp_path / "sentiment-offline", {"profile": "offline"})
 
 
-DAMAGE = {"weights missing": ("tf_model.h5", lambda p: p.unlink()),
-          "weights cut short": ("tf_model.h5", lambda p: p.write_bytes(p.read_bytes()[:5000])),
-          "weights scribbled over": ("tf_model.h5", lambda p: p.write_bytes(
-              p.read_bytes()[:-4096] + b"\x7f" * 4096)),
-          "config cut short": ("config.json", lambda p: p.write_text(p.read_text()[:40])),
+DAMAGE = {"model missing": ("model.keras", lambda p: p.unlink()),
+          "model cut short": ("model.keras", lambda p: p.write_bytes(p.read_bytes()[:5000])),
+          "model scribbled over": ("model.keras", lambda p: p.write_bytes(p.read_bytes()[:-4096] + b"\x7f" * 4096)),
           "vocabulary missing": ("vocab.txt", lambda p: p.unlink()),
           "tokenizer emptied": ("tokenizer.json", lambda p: p.write_text(""))}
 
@@ -344,13 +371,13 @@ def test_a_damaged_saved_classifier_names_the_file_and_the_fix(damage, saved_tin
 
 def test_a_classifier_whose_scores_are_not_finite_is_refused(saved_tiny_classifier, tokenizer):
     model, folder = saved_tiny_classifier
-    model.classifier.bias.assign([np.nan, 0.0])
+    model.output_dense.bias.assign([np.nan, 0.0])
     text.save_classifier(model, tokenizer, folder, {"profile": "offline"})
-    with pytest.raises(DataFileError, match=r"tf_model.h5 holds weights that give scores that are not finite"):
+    with pytest.raises(DataFileError, match=r"model.keras holds weights that give scores that are not finite"):
         text.load_classifier(folder)
 
 
-@pytest.mark.parametrize("nothing", ["\u200b\u200b", "\u200f\u202e", "\x00\x07", "\u2060 \ufeff"])
+@pytest.mark.parametrize("nothing", ["\u200b\u200b", "\u200f\u202e", "\x00\x07", "\u2060 \ufeff", "😀😀", "🤖 ❤️"])
 def test_a_text_of_invisible_characters_is_refused_not_classified(nothing, tokenizer):
     def model(*args, **kwargs):
         raise AssertionError("a text without words was classified")
@@ -372,21 +399,20 @@ class FakeClassifier:
         import tensorflow as tf
 
         time.sleep(self.seconds)
-        return types.SimpleNamespace(logits=tf.zeros((len(batch["input_ids"]), 2)))
+        return types.SimpleNamespace(logits=tf.zeros((len(batch["token_ids"]), 2)))
 
 
 def test_texts_without_words_are_named_in_a_batch(tokenizer, capsys):
-    encoded = text.encode_texts(tokenizer, ["", "a fine film", "\u200b", "dull"], 8)
-    assert text.predict_logits(FakeClassifier(), encoded).shape == (4, 2)
-    assert capsys.readouterr().out == ("Note: 2 text(s) have no words the model can read (empty, or only spaces, "
-                                       "control, zero-width or direction marks), so their scores mean nothing: "
-                                       "positions 0, 2.\n")
+    encoded = text.encode_texts(tokenizer, ["", "a fine film", "\u200b", "dull", "😀 🤖"], 8)
+    assert text.predict_logits(FakeClassifier(), encoded).shape == (5, 2)
+    assert capsys.readouterr().out == (f"Note: 3 text(s) have {text.NO_WORDS}, so their scores mean nothing: "
+                                       "positions 0, 2, 4.\n")
 
 
 def test_long_scoring_shows_progress_and_short_scoring_does_not(tokenizer, capsys, monkeypatch):
     encoded = text.encode_texts(tokenizer, ["a fine film"] * 200, 8)  # four batches of 64
     text.predict_logits(FakeClassifier(), encoded)
     assert "scoring texts" not in capsys.readouterr().err
-    monkeypatch.setattr(text, "PROGRESS_AFTER", 0.05)
+    monkeypatch.setattr(text.classifier, "PROGRESS_AFTER", 0.05)
     text.predict_logits(FakeClassifier(seconds=0.06), encoded)
     assert "scoring texts: 100%" in capsys.readouterr().err

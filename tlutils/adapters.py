@@ -1,24 +1,32 @@
-"""Adapter tuning for the Transformers TF BERT: low-rank updates (LoRA) on a frozen encoder.
+"""Adapter tuning for a KerasHub BERT: low-rank updates (LoRA) beside a frozen encoder.
 
-Keras 3's ``enable_lora`` does the same for Keras 3 layers; the Transformers TF models are
-built on tf_keras (Keras 2), so the course adds its own small LoRA layer here (lesson 05).
+Lesson 05 writes :class:`LoRADense` out in its own cells, then uses KerasHub's
+``backbone.enable_lora(rank)``, which does the same inside Keras' own layers; this module keeps the
+lesson's version for its exercise and tests.
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
-import tensorflow as tf
-import tf_keras
+import keras
+from keras import ops
+
+TARGETS = {"query": "_query_dense", "key": "_key_dense", "value": "_value_dense"}
 
 
-class LoRADense(tf_keras.layers.Layer):
-    """A frozen ``Dense`` plus a trainable low-rank update: ``W x + (alpha / r) B A x``.
+class LoRADense(keras.layers.Layer):
+    """A frozen projection (``Dense`` or ``EinsumDense``) plus a trainable low-rank update of its
+    kernel: ``W + (alpha / r) A B``, applied with the projection's own equation.
 
-    ``A`` starts small and random, ``B`` at zero, so the wrapped layer initially computes
-    exactly what the pretrained one did.
+    ``A`` has the kernel's shape with its last axis replaced by the rank ``r``, ``B`` is ``r`` by
+    that last axis: for a ``Dense`` kernel (in, out) the classic LoRA factors (in, r) and (r, out);
+    for an attention projection's kernel (in, heads, head size) the same factorisation of its last
+    axis that Keras' own ``enable_lora`` uses. ``A`` starts small and random, ``B`` at zero, so the
+    wrapped layer initially computes exactly what the pretrained one did.
     """
 
-    def __init__(self, dense: tf_keras.layers.Dense, rank: int = 8, alpha: float = 16.0, **kwargs):
+    def __init__(self, dense: keras.layers.Layer, rank: int = 8, alpha: float = 16.0, **kwargs: Any) -> None:
         super().__init__(name=f"{dense.name}_lora", **kwargs)
         self.dense = dense
         self.dense.trainable = False
@@ -26,58 +34,73 @@ class LoRADense(tf_keras.layers.Layer):
         self.scale = alpha / rank
 
     def build(self, input_shape: Any) -> None:
-        self.lora_a = self.add_weight(
-            name="lora_a", shape=(int(input_shape[-1]), self.rank),
-            initializer=tf_keras.initializers.RandomNormal(stddev=0.02))
-        self.lora_b = self.add_weight(name="lora_b", shape=(self.rank, self.dense.units),
-                                      initializer="zeros")
-        super().build(input_shape)
+        kernel = tuple(int(d) for d in self.dense.kernel.shape)
+        self.lora_a = self.add_weight(name="lora_a", shape=(*kernel[:-1], self.rank),
+                                      initializer=keras.initializers.RandomNormal(stddev=0.02))
+        self.lora_b = self.add_weight(name="lora_b", shape=(self.rank, kernel[-1]), initializer="zeros")
 
-    def call(self, inputs: tf.Tensor) -> tf.Tensor:
-        update = tf.matmul(tf.matmul(inputs, self.lora_a), self.lora_b)
-        return self.dense(inputs) + self.scale * update
+    def call(self, inputs: Any) -> Any:
+        delta = self.scale * ops.matmul(self.lora_a, self.lora_b)  # the kernel's update, its shape
+        if hasattr(self.dense, "equation"):  # EinsumDense
+            return self.dense(inputs) + ops.einsum(self.dense.equation, inputs, delta)
+        return self.dense(inputs) + ops.matmul(inputs, delta)
 
 
-def freeze_encoder(bert: Any) -> None:
-    """Freeze every weight of a Transformers TF BERT main layer (``model.bert``).
+def attention_layers(backbone: Any) -> list[Any]:
+    """The self-attention layer of every transformer layer of a KerasHub ``BertBackbone``."""
+    return [layer._self_attention_layer for layer in backbone.transformer_layers]
 
-    Freezes the layers that hold weights rather than the container, so adapters added inside
-    afterwards stay trainable.
-    """
-    bert.embeddings.trainable = False
-    for layer in bert.submodules:
-        if isinstance(layer, (tf_keras.layers.Dense, tf_keras.layers.LayerNormalization)):
-            layer.trainable = False
+
+def freeze_encoder(backbone: Any) -> None:
+    """Freeze every weight of ``backbone`` (weight by weight, so that adapters added inside
+    afterwards stay trainable; ``backbone.trainable = False`` would hide them too)."""
+    for weight in backbone.weights:
+        weight.trainable = False
+
+
+def _swap(attention: Any, attribute: str, layer: Any) -> None:
+    """Put ``layer`` in place of one of an attention layer's projections, and take the one it
+    replaces out of the layer's list of sublayers (so that ``weights`` lists what is in use).
+    Keras locks a built layer's list of sublayers; it is unlocked for the swap, as Keras' own
+    ``enable_lora`` does."""
+    replaced = getattr(attention, attribute)
+    attention._tracker.unlock()
+    setattr(attention, attribute, layer)
+    attention._layers[:] = [sub for sub in attention._layers if sub is not replaced]
+    if not any(sub is layer for sub in attention._layers):  # a layer tracked before is not added again
+        attention._layers.append(layer)
+    attention._tracker.lock()
 
 
 def add_lora(model: Any, rank: int = 8, alpha: float = 16.0, targets: tuple[str, ...] = ("query", "value")) -> int:
-    """Freeze ``model.bert`` and put LoRA on the ``targets`` projections of every attention layer.
+    """Freeze the encoder of ``model`` (a ``BertBackbone``, or a classifier holding one as
+    ``.backbone``) and put LoRA on the ``targets`` projections of every attention layer.
 
-    The classification head (if any) stays trainable. Returns the number of adapter parameters.
+    A classifier's head stays trainable. Returns the number of adapter parameters.
 
     Example:
         >>> from tlutils import PROFILES
-        >>> from tlutils.text import load_bert
+        >>> from tlutils.text import encode_texts, load_bert
         >>> import contextlib, io
         >>> with contextlib.redirect_stdout(io.StringIO()):  # offline: a notice that MiniLM stands in
-        ...     _, model = load_bert(task="classification", num_labels=2, cfg=PROFILES["offline"])
-        >>> add_lora(model, rank=8)  # 6 layers x 2 projections x (384 x 8 + 8 x 384)
-        73728
+        ...     tokenizer, model = load_bert(task="classification", num_labels=2, cfg=PROFILES["offline"])
+        >>> add_lora(model, rank=8)  # 6 layers x 2 projections x (384 x 12 heads x 8 + 8 x 32)
+        445440
     """
-    freeze_encoder(model.bert)
+    backbone = getattr(model, "backbone", model)
+    freeze_encoder(backbone)
     adapters = []
-    for layer in model.bert.encoder.layer:
-        attention = layer.attention.self_attention
+    for attention in attention_layers(backbone):
         for name in targets:
-            adapter = LoRADense(getattr(attention, name), rank=rank, alpha=alpha)
-            setattr(attention, name, adapter)
+            adapter = LoRADense(getattr(attention, TARGETS[name]), rank=rank, alpha=alpha)
+            adapter.build((None, None, backbone.hidden_dim))
+            _swap(attention, TARGETS[name], adapter)
             adapters.append(adapter)
-    model(model.dummy_inputs)  # build the adapters
-    return sum(int(tf.size(w)) for a in adapters for w in a.trainable_weights)
+    return sum(math.prod(w.shape) for a in adapters for w in a.trainable_weights)
 
 
 def remove_lora(model: Any) -> int:
-    """Take every LoRA adapter out of ``model.bert`` again; return how many were removed.
+    """Take every course LoRA adapter out of ``model``'s encoder again; return how many were removed.
 
     The wrapped projections never changed (LoRA trains only ``A``, ``B`` and the head), so the
     encoder is then exactly the pretrained one again: lesson 05 checks it weight by weight.
@@ -94,11 +117,17 @@ def remove_lora(model: Any) -> int:
         12
     """
     removed = 0
-    for layer in model.bert.encoder.layer:
-        attention = layer.attention.self_attention
-        for name in ("query", "key", "value"):
-            adapter = getattr(attention, name)
+    for attention in attention_layers(getattr(model, "backbone", model)):
+        for attribute in TARGETS.values():
+            adapter = getattr(attention, attribute)
             if isinstance(adapter, LoRADense):
-                setattr(attention, name, adapter.dense)
+                _swap(attention, attribute, adapter.dense)
                 removed += 1
     return removed
+
+
+def lora_weights(model: Any) -> list[Any]:
+    """The low-rank factors (``lora_a``, ``lora_b``) in ``model``: the course's adapters' or those
+    of Keras' own ``enable_lora``, found by their names."""
+    return [w for w in model.weights if w.path.rsplit("/", 1)[-1] in ("lora_a", "lora_b", "lora_kernel_a",
+                                                                       "lora_kernel_b")]

@@ -101,14 +101,28 @@ def with_default_timeout(function: Callable[..., Any],
     return call
 
 
-def _hub_session() -> Any:
-    """The Hugging Face hub's own session, whose calls without a timeout (its repo_info call in
-    snapshot_download passes none at all; downloads pass their own) get the metadata one."""
-    from huggingface_hub.utils._http import _default_backend_factory
+def _hub_client() -> Any:
+    """The Hugging Face hub's own HTTP client (httpx, huggingface_hub >= 1.0), whose calls without
+    a timeout get the metadata one: its default client waits for ever, and some of its calls
+    (``repo_info`` in ``snapshot_download``) pass ``timeout=None`` explicitly. Downloads pass
+    their own (``HF_HUB_DOWNLOAD_TIMEOUT``, the silence limit)."""
+    import httpx
+    from huggingface_hub.utils._http import default_client_factory
 
-    session = _default_backend_factory()
-    session.request = with_default_timeout(session.request, metadata_timeouts)
-    return session
+    connect, read = metadata_timeouts()
+    bounded = httpx.Timeout(read, connect=connect)
+    client = default_client_factory()
+    client.timeout = bounded
+    for name in ("request", "stream"):
+        method = getattr(client, name)
+
+        def call(*args: Any, _method: Callable[..., Any] = method, **kwargs: Any) -> Any:
+            if kwargs.get("timeout") is None:
+                kwargs["timeout"] = bounded
+            return _method(*args, **kwargs)
+
+        setattr(client, name, call)
+    return client
 
 
 # The hub's own timeouts, each with the seconds tlutils gives it unless the user set the variable:
@@ -139,13 +153,14 @@ def _limit_hub() -> None:
     is imported here, so that a lesson's own ``from_pretrained`` later is covered too."""
     import huggingface_hub
     import huggingface_hub.constants as constants
-    import huggingface_hub.file_download as file_download
 
     for name, seconds in HUB_TIMEOUTS.items():  # it read the variables at its import
         chosen = os.environ.get(name, "").strip()
         setattr(constants, name, int(chosen) if chosen.isdigit() else max(1, round(seconds())))
-    huggingface_hub.configure_http_backend(backend_factory=_hub_session)
-    file_download.http_backoff = without_retries(file_download.http_backoff)
+    huggingface_hub.set_client_factory(_hub_client)
+    http = importlib.import_module("huggingface_hub.utils._http")
+    for name in ("http_backoff", "http_stream_backoff"):  # the hub's downloads call them from there
+        setattr(http, name, without_retries(getattr(http, name)))
     huggingface_hub.utils.logging.set_verbosity_error()  # the failure is said in one sentence
 
 

@@ -28,7 +28,7 @@ def _size(weights: Any) -> int:
 
 
 def count_params(model: Any) -> ParamCounts:
-    """Count the weights of a Keras 3 or tf_keras model.
+    """Count the weights of a Keras 3 model (KerasHub models included).
 
     Counts ``trainable_weights`` and ``non_trainable_weights`` rather than variables: in
     Keras 3, ``model.non_trainable_variables`` also holds state such as a Dropout layer's

@@ -1,4 +1,5 @@
-"""The capstone's text model: the course's BERT, frozen, read as features, under a new head.
+"""The capstone's text model: the course's BERT (Keras 3, KerasHub), frozen, read as features,
+under a new head.
 
 ``load_bert`` follows the profile (``bert-base-uncased`` in full/quick, the packaged MiniLM
 offline). Each e-mail's :func:`~tlutils.phishing.inputs.model_text` is cut to ``max_length``
@@ -21,8 +22,8 @@ MAX_LENGTH = 128  # tokens read per e-mail: the subject and the body's opening
 
 
 class Encoder:
-    """A tokenizer and a frozen BERT whose forward pass is one compiled TensorFlow graph
-    (built on the first batch, for any batch size and length)."""
+    """A tokenizer and a frozen KerasHub ``BertBackbone`` whose forward pass is one compiled
+    TensorFlow graph (built on the first batch, for any batch size and length)."""
 
     def __init__(self, tokenizer: Any, model: Any) -> None:
         self.tokenizer, self.model = tokenizer, model
@@ -32,13 +33,13 @@ class Encoder:
         import tensorflow as tf
 
         shapes = {name: tf.TensorSpec([None, None], tf.as_dtype(values.dtype)) for name, values in batch.items()}
-        return tf.function(lambda inputs: self.model(inputs, training=False).last_hidden_state,
+        return tf.function(lambda inputs: self.model(inputs, training=False)["sequence_output"],
                            input_signature=[shapes])
 
     def features(self, texts: Sequence[str], max_length: int = MAX_LENGTH, batch_size: int = 32) -> np.ndarray:
         """One mean-pooled vector per text (shortest texts batched together, rows in input order)."""
         encoded = encode_texts(self.tokenizer, list(texts), max_length)
-        lengths = np.asarray(encoded["attention_mask"]).sum(axis=1)
+        lengths = np.asarray(encoded["padding_mask"]).sum(axis=1)
         order = np.argsort(lengths, kind="stable")
         rows = []
         for start in range(0, len(order), batch_size):
@@ -47,8 +48,8 @@ class Encoder:
             batch = {key: np.asarray(values)[chosen, :width] for key, values in encoded.items()}
             if self._forward is None:
                 self._forward = self._compile(batch)
-            rows.append(mean_pool(self._forward(batch).numpy(), batch["attention_mask"]))
-        pooled = np.concatenate(rows) if rows else np.zeros((0, self.model.config.hidden_size))
+            rows.append(mean_pool(self._forward(batch).numpy(), batch["padding_mask"]))
+        pooled = np.concatenate(rows) if rows else np.zeros((0, self.model.hidden_dim))
         out = np.empty_like(pooled)
         out[order] = pooled
         return out.astype("float32")
