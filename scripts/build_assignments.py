@@ -128,15 +128,17 @@ def question_cells(q: Question) -> list[nbformat.NotebookNode]:
             _raw("# BEGIN TESTS"), _code(public), _code(hidden), _raw("# END TESTS"), _raw("# END QUESTION")]
 
 
-def master(lesson: Path, target: str) -> nbformat.NotebookNode:
-    """The otter master notebook of one lesson for ``target`` ("default" or "colab")."""
+def master(lesson: Path, target: str, tests_url: str = "") -> nbformat.NotebookNode:
+    """The otter master notebook of one lesson for ``target`` ("default" or "colab"); on Colab,
+    where no tests folder sits beside the notebook, otter can fetch the public tests from
+    ``tests_url`` (where the instructor put the student folder's tests/)."""
     nb = nbformat.read(lesson, as_version=4)
     practice = next(i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and c.source.startswith("## Practice"))
     quiz = [c for c in nb.cells[practice:] if "quiz" in c.metadata.get("tags", [])]
     lesson_cells = nb.cells[:practice]
     config = {"name": lesson.stem, "runs_on": target, "python_version": "3.11",
               "requirements": "requirements.txt", "overwrite_requirements": False,
-              "export_cell": False, "tests": {"files": True},
+              "export_cell": False, "tests": {"files": True, **({"url_prefix": tests_url} if tests_url else {})},
               "generate": {"show_stdout": True, "show_hidden": False}}
     cells = [_raw("# ASSIGNMENT CONFIG\n" + yaml.safe_dump(config, sort_keys=False))]
     cells += lesson_cells + [nbformat.v4.new_markdown_cell(INTRO)]
@@ -176,13 +178,14 @@ def grade_offline(archive: Path) -> None:
             new.writestr(name, data)
 
 
-def build(lesson: Path, out: Path, target: str) -> Path:
+def build(lesson: Path, out: Path, target: str, tests_url: str = "") -> Path:
     """One lesson's assignment for one target: student/, autograder/ (with the archive)."""
     folder = out / lesson.stem[:2] / target
     shutil.rmtree(folder, ignore_errors=True)
     master_path = folder / "source" / lesson.name
     master_path.parent.mkdir(parents=True)
-    nbformat.write(master(lesson, target), master_path)
+    url = tests_url.format(lesson=lesson.stem[:2]) if target == "colab" else ""
+    nbformat.write(master(lesson, target, url), master_path)
     (master_path.parent / "requirements.txt").write_text(requirements())
     # The lessons read data/ and images next to them; otter copies only what it is given.
     subprocess.run([sys.executable, "-m", "otter", "assign", "--no-run-tests", str(master_path), str(folder / "dist")],
@@ -210,6 +213,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--lessons", nargs="*", help="two-digit lesson numbers (default: all with exercises)")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--targets", nargs="*", default=list(TARGETS), choices=TARGETS)
+    parser.add_argument("--tests-url", default="", help="Colab: the address of the folder holding a lesson's "
+                        "student tests, {lesson} standing for its number (e.g. "
+                        "https://raw.githubusercontent.com/me/course/main/{lesson}/tests/)")
     args = parser.parse_args(argv)
     lessons = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     if args.lessons:
@@ -219,7 +225,7 @@ def main(argv: list[str] | None = None) -> None:
     for row in plan(lessons):
         lesson = next(p for p in lessons if p.stem.startswith(row["lesson"]))
         for target in args.targets:
-            dist = build(lesson, args.out, target)
+            dist = build(lesson, args.out, target, args.tests_url)
             print(f"lesson {row['lesson']} ({target}): {row['questions']} questions, {row['points']} points -> "
                   f"{dist.relative_to(ROOT) if dist.is_relative_to(ROOT) else dist}")
 

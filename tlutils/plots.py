@@ -35,8 +35,9 @@ def wrap_label(text: str, width: int = 12) -> str:
     stays whole ("preprocess_input" never becomes "prep / rocess_input").
 
     Example:
-        >>> wrap_label("VGG16's preprocess_input")
-        "VGG16's\npreprocess_input"
+        >>> print(wrap_label("VGG16's preprocess_input"))
+        VGG16's
+        preprocess_input
     """
     lines = [textwrap.fill(line, width, break_long_words=False, break_on_hyphens=False)
              for line in text.splitlines() or [""]]
