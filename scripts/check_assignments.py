@@ -9,6 +9,8 @@ Each grading re-runs the whole lesson in a fresh kernel; the times are printed (
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import sys
 import tempfile
 import time
@@ -80,6 +82,12 @@ def expected(lesson: str, kind: str, possible: dict[str, float]) -> dict[str, fl
     return {q: 0.0 if q in LAZY.get(lesson, {}) else p for q, p in possible.items()}
 
 
+def _children_cpu() -> float:
+    """CPU seconds used so far by finished child processes (otter and its kernel)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def check(lesson: str, out: Path = build_assignments.OUT) -> list[str]:
     """Grade one lesson's three submissions; return the problems found (printing times)."""
     archive = grade.autograder(lesson, out)
@@ -87,13 +95,13 @@ def check(lesson: str, out: Path = build_assignments.OUT) -> list[str]:
     problems = []
     with tempfile.TemporaryDirectory() as folder:
         for kind, notebook in submissions(lesson, student, Path(folder)).items():
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), _children_cpu()
             got = grade.scores(grade.grade(notebook, archive))
-            seconds = time.perf_counter() - start
+            seconds, cpu = time.perf_counter() - start, _children_cpu() - cpu
             want = expected(lesson, kind, {q: p for q, (_, p) in got.items()})
             scored = {q: s for q, (s, _) in got.items()}
             print(f"lesson {lesson} {kind:<9} {sum(scored.values()):g} of {sum(p for _, p in got.values()):g} "
-                  f"points in {seconds:.0f} s", flush=True)
+                  f"points in {seconds:.0f} s ({cpu:.0f} s of CPU; load {os.getloadavg()[0]:.1f})", flush=True)
             if scored != want:
                 problems.append(f"lesson {lesson} {kind}: got {scored}, expected {want}")
     return problems
