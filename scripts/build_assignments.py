@@ -106,26 +106,45 @@ def _code(text: str) -> nbformat.NotebookNode:
     return nbformat.v4.new_code_cell(text)
 
 
-def _asserted(check: str) -> str:
-    """A test line: the check must hold, and a failure says the check's own sentence."""
-    return f"_feedback = {check}\nassert _feedback, str(_feedback)"
+RECORD = "graded_answers"  # each question's verdicts, recorded right after its answer cell
+
+
+def _locked(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    cell.metadata.update({"editable": False, "deletable": False})
+    return cell
+
+
+def record_cell(q: Question) -> nbformat.NotebookNode:
+    """A locked cell that runs the question's checks right after its answer: the grader reads
+    these verdicts, because it tests at the end of the notebook, when later questions have reused
+    names (``predicted``) and changed shared models (``vgg16_base``). The hidden verdicts come
+    from a freshly loaded ``tlutils.exercises``, so redefining a check in the notebook earns nothing."""
+    fresh = [check.replace("tlutils.exercises.", "importlib.reload(tlutils.exercises).", 1) for check in q.checks]
+    return _locked(_code(f"# For the grader: {q.name}'s checks, recorded now (later questions reuse its names).\n"
+                         f"{RECORD}[{q.name!r}] = {{\n"
+                         f"    \"public\": [{', '.join(q.checks)}],\n"
+                         f"    \"hidden\": [{', '.join(fresh)}],\n}}"))
+
+
+def _test(q: Question, kind: str) -> str:
+    """A test: every recorded verdict of that kind is right; a failure says their sentences."""
+    verdicts = f"{RECORD}[{q.name!r}][{kind!r}]"
+    return f"assert all({verdicts}), ' '.join(str(v) for v in {verdicts})"
 
 
 def question_cells(q: Question) -> list[nbformat.NotebookNode]:
-    """A question in otter's format: prompt kept for the student, solution for the grader, a
-    public and a hidden test; all or nothing, so a half-right answer earns no points."""
+    """A question in otter's format: prompt kept for the student, solution for the grader, the
+    record of its checks, a public and a hidden test; all or nothing, so a half-right answer
+    earns no points."""
     assert "'''" not in q.prompt, f"{q.name}: the prompt may not hold ''' (otter's prompt block)"
     setup = prefix_lines(q.prompt)
     solution = (f"''' # BEGIN PROMPT\n{q.prompt}\n''' # END PROMPT\n# BEGIN SOLUTION NO PROMPT\n"
                 + (setup + "\n" if setup else "") + f"{q.solution}\n# END SOLUTION")
-    public = "\n".join(_asserted(check) for check in q.checks)
-    fresh = "\n".join(_asserted(check.replace("tlutils.exercises.", "importlib.reload(tlutils.exercises).", 1))
-                      for check in q.checks)
-    hidden = f"# HIDDEN\nimport importlib\n{fresh}"
     config = yaml.safe_dump({"name": q.name, "points": q.points, "all_or_nothing": True}, sort_keys=False)
     return [_raw(f"# BEGIN QUESTION\n{config}"), nbformat.v4.new_markdown_cell(f"{q.text}\n\n**Points: {q.points}**"),
-            _raw("# BEGIN SOLUTION"), _code(solution), _raw("# END SOLUTION"),
-            _raw("# BEGIN TESTS"), _code(public), _code(hidden), _raw("# END TESTS"), _raw("# END QUESTION")]
+            _raw("# BEGIN SOLUTION"), _code(solution), _raw("# END SOLUTION"), record_cell(q),
+            _raw("# BEGIN TESTS"), _code(_test(q, "public")), _code(f"# HIDDEN\n{_test(q, 'hidden')}"),
+            _raw("# END TESTS"), _raw("# END QUESTION")]
 
 
 def master(lesson: Path, target: str, tests_url: str = "") -> nbformat.NotebookNode:
@@ -141,7 +160,8 @@ def master(lesson: Path, target: str, tests_url: str = "") -> nbformat.NotebookN
               "export_cell": False, "tests": {"files": True, **({"url_prefix": tests_url} if tests_url else {})},
               "generate": {"show_stdout": True, "show_hidden": False}}
     cells = [_raw("# ASSIGNMENT CONFIG\n" + yaml.safe_dump(config, sort_keys=False))]
-    cells += lesson_cells + [nbformat.v4.new_markdown_cell(INTRO)]
+    cells += lesson_cells + [nbformat.v4.new_markdown_cell(INTRO),
+                             _locked(_code(f"import importlib\n\n{RECORD} = {{}}  # filled by a locked cell after each question"))]
     for q in questions(nb):
         cells += question_cells(q)
     if quiz:

@@ -78,7 +78,10 @@ def test_the_student_notebook_hides_solutions_and_hidden_tests(built):
             assert f'grader.check("{q.name}")' in text
         public = "\n".join(p.read_text() for p in (dist / "student" / "tests").glob("*.py"))
         hidden = "\n".join(p.read_text() for p in (dist / "autograder" / "tests").glob("*.py"))
-        assert "'hidden': True" not in public and "'hidden': True" in hidden and "importlib.reload" in hidden
+        assert "'hidden': True" not in public and "'hidden': True" in hidden
+        records = [c for c in student.cells if build_assignments.RECORD in c.source]
+        assert len(records) == len(questions) + 1 and all(not c.metadata.get("editable", True) for c in records)
+        assert all("importlib.reload(tlutils.exercises)" in c.source for c in records[1:])
 
 
 def test_colab_and_jupyterhub_versions(built):
