@@ -2,10 +2,11 @@
 
 For each lesson, a master notebook in otter's format is written from the lesson itself: the lesson's
 cells, then one question per exercise, whose prompt is the lesson's "your turn" cell and whose
-solution is its folded worked solution. A public test runs the exercise's own check; a hidden test
-runs the same check from a freshly loaded ``tlutils.exercises`` (so redefining the check in the
-notebook earns nothing), with the same measured target and the same refusals of lazy answers (the
-lesson's own model, a printed count, an untrained head falls short of the target). `otter assign`
+solution is its folded worked solution. A locked cell after it records the exercise's own checks,
+as the notebook has them and from a freshly loaded ``tlutils.exercises`` (so redefining a check in
+the notebook earns nothing); the public and the hidden test read those verdicts, with the same
+measured target and the same refusals of lazy answers (the lesson's own model, a printed count; an
+untrained head falls short of the target). `otter assign`
 turns each master into a student notebook (no solutions, public tests), an autograder notebook
 and the autograder archive, twice: for a JupyterHub or a laptop, and for Colab (``runs_on: colab``).
 
