@@ -10,7 +10,8 @@
 # `PYTHON=python3.13 make test` there in a chroot. The system's own Python is not touched.
 # pip inside the root uses this machine's pip configuration, package folders and cache.
 # Environment: TRIXIE_ROOT, MIRROR (Debian mirror), CI (passed on: CI=true makes browser tests run),
-# PYTEST_ARGS (instead of `make test`: `make setup`, then pytest on these paths, offline, one process).
+# PYTEST_ARGS (instead of `make test`: `make setup`, then pytest on these paths, offline, one process),
+# KEEP_VENV=1 (reuse the previous run's .venv; make's install step then only adds what changed).
 # Documented in docs/python313.md. Not part of `make test`.
 set -euo pipefail
 
@@ -54,9 +55,11 @@ cp /etc/resolv.conf "$root/etc/resolv.conf"
 cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/host-ca-certificates.crt"
 
 work=/root/tl313
+if [ "${KEEP_VENV:-0}" = 1 ] && [ -d "$root$work/.venv" ]; then mv "$root$work/.venv" "$root/root/tl313-venv"; fi
 rm -rf "$root$work"
 git clone --quiet "$repo" "$root$work"
 git -C "$root$work" checkout --quiet "$ref"
+if [ -d "$root/root/tl313-venv" ]; then mv "$root/root/tl313-venv" "$root$work/.venv"; fi
 echo "Commit $(git -C "$root$work" rev-parse --short HEAD); load $(cut -d' ' -f1-3 /proc/loadavg)"
 start=$(date +%s)
 status=0
@@ -64,6 +67,6 @@ chroot "$root" env -i HOME=/root PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 
     PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_DEFAULT_TIMEOUT=180 PIP_CERT=/etc/ssl/host-ca-certificates.crt \
     PYTEST_ARGS="${PYTEST_ARGS:-}" bash -c 'cd '"$work"' && if [ -z "$PYTEST_ARGS" ]; then PYTHON=python3.13 make test;
         else PYTHON=python3.13 make setup && .venv/bin/python --version && cache=$(mktemp -d) &&
-        TLUTILS_PROFILE=offline TLUTILS_CACHE=$cache OPENBLAS_NUM_THREADS=1 .venv/bin/python -m pytest -p no:xdist $PYTEST_ARGS; fi' || status=$?
+        TLUTILS_PROFILE=offline TLUTILS_CACHE=$cache OPENBLAS_NUM_THREADS=1 .venv/bin/python -m pytest -n0 $PYTEST_ARGS; fi' || status=$?
 echo "python313_test.sh: make test exited $status after $(( $(date +%s) - start )) s (install included); load $(cut -d' ' -f1-3 /proc/loadavg)"
 exit $status
