@@ -3,8 +3,9 @@
 Both work in JupyterLab and on Colab, with ipywidgets 8 (the course's `lab` extra) and 7
 (Colab's own, 7.7.1 in the list recorded in ``data/colab/``); on Colab :func:`enable_colab_widgets`
 turns on its custom widget manager. The two releases differ in what an upload holds and in how a
-widget displays; :func:`uploaded_files` and :func:`mimebundle` read both. The work is done by plain functions (:func:`describe_photo`),
-which the widgets only call, so the same code is tested without a browser.
+widget displays; :func:`uploaded_files` and :func:`mimebundle` read both. The work is done by
+plain functions (:func:`describe_photo`), which the widgets only call, so the same code is tested
+without a browser.
 
 Where no kernel runs (GitHub, nbviewer, a notebook opened without running it) a widget cannot
 show; what a reader sees there is a short HTML note of what the cell offers (:class:`WithFallback`),
