@@ -83,12 +83,24 @@ def marker_environment(python: Version) -> dict[str, str]:
     return env
 
 
+OPTIONS_WITH_VALUE = {"-c", "--constraint", "-r", "--requirement", "-i", "--index-url",
+                      "--extra-index-url", "-f", "--find-links", "-t", "--target"}
+
+
 def cell_requirements(cell: str, pyproject: dict) -> list[Requirement]:
     """The requirements a setup cell's ``%pip install`` line asks for; ``tlutils @ ...`` stands
-    for pyproject's dependencies (plus the extras named in brackets)."""
+    for pyproject's dependencies (plus the extras named in brackets). Options are skipped, a
+    constraint file too: the plan then shows what the ranges alone would change.
+
+    >>> cell_requirements('%pip install -q -c /tmp/keep.txt "six>=1"', {})
+    [<Requirement('six>=1')>]
+    """
     line = next(line for line in cell.splitlines() if "%pip install" in line)
     requirements = []
-    for arg in shlex.split(line.split("%pip install", 1)[1]):
+    args = iter(shlex.split(line.split("%pip install", 1)[1]))
+    for arg in args:
+        if arg in OPTIONS_WITH_VALUE:
+            next(args)  # a constraint file only narrows: the plan checks the ranges without it
         if arg.startswith("-"):
             continue
         requirement = Requirement(arg)
