@@ -1,8 +1,11 @@
 """Try a model on your own input: an upload box for photos (and a text box for sentences).
 
-Both work in JupyterLab and on Colab (ipywidgets 8; on Colab :func:`enable_colab_widgets` turns
-on its custom widget manager). The work is done by plain functions (:func:`describe_photo`),
-which the widgets only call, so the same code is tested without a browser.
+Both work in JupyterLab and on Colab, with ipywidgets 8 (the course's `lab` extra) and 7
+(Colab's own, 7.7.1 in the list recorded in ``data/colab/``); on Colab :func:`enable_colab_widgets`
+turns on its custom widget manager. The two releases differ in what an upload holds and in how a
+widget displays; :func:`uploaded_files` and :func:`mimebundle` read both. The work is done by
+plain functions (:func:`describe_photo`), which the widgets only call, so the same code is tested
+without a browser.
 
 Where no kernel runs (GitHub, nbviewer, a notebook opened without running it) a widget cannot
 show; what a reader sees there is a short HTML note of what the cell offers (:class:`WithFallback`),
@@ -31,10 +34,38 @@ def mimebundle(widget: Any, fallback_html: str, fallback_text: str) -> dict[str,
         ['text/html', 'text/plain']
     """
     bundle = {"text/plain": fallback_text, "text/html": fallback_html}
-    view = widget._repr_mimebundle_() if widget is not None else None
-    if view and WIDGET_MIME in view:
-        bundle[WIDGET_MIME] = view[WIDGET_MIME]
+    view = _widget_view(widget) if widget is not None else None
+    if view:
+        bundle[WIDGET_MIME] = view
     return bundle
+
+
+def _widget_view(widget: Any) -> dict[str, Any] | None:
+    """The widget-view part of ``widget``'s display: ipywidgets 8's ``_repr_mimebundle_``, or
+    for ipywidgets 7 (no such method; it displays through ``_ipython_display_``) the same
+    reference that 7.x sends, built from its model id."""
+    if hasattr(widget, "_repr_mimebundle_"):
+        return (widget._repr_mimebundle_() or {}).get(WIDGET_MIME)
+    if getattr(widget, "_view_name", None) is None:
+        return None
+    return {"version_major": 2, "version_minor": 0, "model_id": widget._model_id}
+
+
+def uploaded_files(value: Any) -> list[tuple[str, bytes]]:
+    """(name, content) of each file in a ``FileUpload`` value, in upload order.
+
+    ipywidgets 8 holds a tuple of dicts with ``name`` and ``content`` (a memoryview); ipywidgets 7
+    (Colab's) a dict from file name to ``{"metadata": {...}, "content": bytes}``.
+
+    Example:
+        >>> uploaded_files(({"name": "a.jpg", "content": memoryview(b"8")},))
+        [('a.jpg', b'8')]
+        >>> uploaded_files({"b.png": {"metadata": {"name": "b.png"}, "content": b"7"}})
+        [('b.png', b'7')]
+    """
+    if isinstance(value, dict):  # ipywidgets 7
+        return [(name, bytes(item["content"])) for name, item in value.items()]
+    return [(item.get("name", "your photo"), bytes(item["content"])) for item in value or ()]
 
 
 class WithFallback:
@@ -57,7 +88,7 @@ class WithFallback:
 
 
 def enable_colab_widgets() -> None:
-    """On Colab, let ipywidgets 8 widgets render (elsewhere nothing to do)."""
+    """On Colab, let widgets of any ipywidgets release render (elsewhere nothing to do)."""
     if "google.colab" in sys.modules:  # pragma: no cover - Colab only
         from google.colab import output
 
@@ -133,11 +164,11 @@ def photo_classifier(classify: Callable[[np.ndarray], Prediction],
     answer = widgets.HTML("<i>No photo yet.</i>")
 
     def on_upload(change: dict) -> None:
-        if not change["new"]:
+        files = uploaded_files(change["new"])
+        if not files:
             return
-        item = change["new"][-1]
-        image, answer.value = read_photo(bytes(item["content"]), classify,
-                                         item.get("name", "your photo"))
+        name, content = files[-1]
+        image, answer.value = read_photo(content, classify, name)
         picture.value = b"" if image is None else _thumbnail_png(image)
 
     upload.observe(on_upload, names="value")
