@@ -123,6 +123,8 @@ def remove_lora(model: Any) -> int:
             if isinstance(adapter, LoRADense):
                 _swap(attention, attribute, adapter.dense)
                 removed += 1
+    for traced in {id(m): m for m in (model, getattr(model, "backbone", model))}.values():
+        traced.predict_function = None  # predict traced with the adapters in would still run them
     return removed
 
 
