@@ -12,7 +12,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 LAB_ARGS ?=
 LAB_DIR ?= notebooks
 
-.PHONY: setup lab test notebooks lock clean
+.PHONY: setup lab test notebooks lock clean assignments grade
 
 setup: $(STAMP) $(LAB_SETTINGS)
 
@@ -48,6 +48,18 @@ test: setup
 notebooks: setup
 	cache=$$(mktemp -d) && TLUTILS_PROFILE=offline TLUTILS_CACHE=$$cache \
 		$(BIN)/python scripts/refresh_notebooks.py notebooks/*.ipynb; status=$$?; rm -rf $$cache; exit $$status
+
+# Graded otter-grader assignments from the lessons' exercises, into build/assignments (git ignores
+# build/): per lesson a student notebook, the autograder notebook and its archive, for a JupyterHub
+# and for Colab. docs/teaching.md says how to hand them out.
+assignments: setup
+	$(BIN)/python scripts/build_assignments.py
+
+# A learner grades their own notebook (named after its lesson, e.g. 00_...): make grade NB=path.
+NB ?=
+grade: setup
+	@test -n "$(NB)" || { echo "Say which notebook: make grade NB=path/to/00_mine.ipynb"; exit 2; }
+	$(BIN)/python scripts/grade.py "$(NB)"
 
 # Record every installed version, so a fresh machine gets the same transitive packages.
 lock: setup

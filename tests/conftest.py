@@ -65,7 +65,10 @@ GROUP_SECONDS = {"bert-classifier": 600, "phishing-bundle": 170, "flowers102-run
                  "tests/test_downloads.py": 24, "tests/test_text.py": 22, "tests/test_lite0.py": 21,
                  "tests/test_installed.py": 18, "tests/test_phishing_extension_browser.py": 14,
                  "tests/test_classroom.py": 40, "tests/test_rendered_pages.py": 20,
-                 "tests/test_html_reader_browser.py": 15, "tests/test_reliability_round3.py": 25}
+                 "tests/test_html_reader_browser.py": 15, "tests/test_reliability_round3.py": 25,
+                 # Estimates from CPU time under load (2026-12-07): builds two otter assignments and
+                 # grades lesson 03 three times; opens lesson 00 in Chromium.
+                 "tests/test_assignments.py": 90, "tests/test_lab_dark_theme.py": 15}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -11,6 +11,39 @@ from matplotlib.ticker import MaxNLocator
 from sklearn.metrics import ConfusionMatrixDisplay
 
 
+# Smallest text size, in points: at the stored notebooks' 60 dpi (scripts/stored_figures.matplotlibrc)
+# 9 pt is 7.5 pixels, about the smallest a reader can still make out.
+MIN_FONT_SIZE = 9.0
+
+
+def _finish(fig: plt.Figure, title: str = "") -> plt.Figure:
+    """Give ``fig`` its title, a tight layout and an opaque white background.
+
+    The background matters on JupyterLab's dark theme: a transparent figure shows its black text
+    and axes on a dark page, where they vanish; an opaque white one reads as on a light page.
+    """
+    if title:
+        fig.suptitle(title)
+    fig.patch.set_facecolor("white")
+    fig.patch.set_alpha(1.0)
+    fig.tight_layout()
+    return fig
+
+
+def wrap_label(text: str, width: int = 12) -> str:
+    """A tick label wrapped onto lines of about ``width`` characters, only at spaces: a long word
+    stays whole ("preprocess_input" never becomes "prep / rocess_input").
+
+    Example:
+        >>> print(wrap_label("VGG16's preprocess_input"))
+        VGG16's
+        preprocess_input
+    """
+    lines = [textwrap.fill(line, width, break_long_words=False, break_on_hyphens=False)
+             for line in text.splitlines() or [""]]
+    return "\n".join(lines)
+
+
 def _as_dict(history: Any) -> dict[str, list[float]]:
     """A Keras ``History`` or a plain dict of metric lists, as a dict."""
     return dict(getattr(history, "history", history))
@@ -47,16 +80,14 @@ def plot_history(*histories: Any, fine_tune_at: int | None = None,
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("epoch")
         ax.set_ylabel(metric)
+        ax.set_title(metric)
         ax.grid(alpha=0.3)
         ax.legend()
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return _finish(fig, title)
 
 
 def show_images(images: Any, titles: Sequence[str] | None = None,
-                colors: Sequence[str] | None = None, ncols: int = 4) -> plt.Figure:
+                colors: Sequence[str] | None = None, ncols: int = 4, title: str = "") -> plt.Figure:
     """A grid of images with optional titles (and title colours).
 
     ``images`` are displayable pixels: floats in [0, 1] or values in [0, 255].
@@ -74,9 +105,8 @@ def show_images(images: Any, titles: Sequence[str] | None = None,
     for i, (ax, image) in enumerate(zip(axes.flat, images)):
         ax.imshow(np.clip(image, 0, 255).astype("uint8") if image.max() > 1 else image)
         if titles is not None:
-            ax.set_title(titles[i], color=colors[i] if colors else "black", fontsize=9)
-    fig.tight_layout()
-    return fig
+            ax.set_title(titles[i], color=colors[i] if colors else "black", fontsize=MIN_FONT_SIZE)
+    return _finish(fig, title)
 
 
 def show_predictions(images: Any, true: Sequence[int], predicted: Sequence[int],
@@ -95,7 +125,7 @@ def show_predictions(images: Any, true: Sequence[int], predicted: Sequence[int],
 
 
 def plot_confusion_matrix(true: Sequence[int], predicted: Sequence[int],
-                          class_names: Sequence[str]) -> plt.Figure:
+                          class_names: Sequence[str], title: str = "Confusion matrix (rows: true class)") -> plt.Figure:
     """Confusion matrix with class names (scikit-learn's display), rows = true classes.
 
     Example:
@@ -107,8 +137,8 @@ def plot_confusion_matrix(true: Sequence[int], predicted: Sequence[int],
         true, predicted, labels=list(range(len(class_names))), display_labels=class_names,
         xticks_rotation=45, colorbar=False,
     )
-    display.figure_.tight_layout()
-    return display.figure_
+    display.ax_.set_title(title)
+    return _finish(display.figure_)
 
 
 def plot_similarity(matrix: Any, labels: Sequence[str], title: str = "") -> plt.Figure:
@@ -126,23 +156,22 @@ def plot_similarity(matrix: Any, labels: Sequence[str], title: str = "") -> plt.
     ax.set_yticks(range(len(labels)), labels)
     for (i, j), value in np.ndenumerate(matrix):
         ax.text(j, i, f"{value:.2f}", ha="center", va="center",
-                color="black" if value > 0.6 else "white", fontsize=8)
+                color="black" if value > 0.6 else "white", fontsize=MIN_FONT_SIZE)
     fig.colorbar(image, ax=ax, shrink=0.8)
-    if title:
-        ax.set_title(title)
-    fig.tight_layout()
-    return fig
+    ax.set_title(title or "Cosine similarity")
+    return _finish(fig)
 
 
 def _bar_panel(ax: plt.Axes, values: dict[str, float], ylabel: str) -> None:
-    """Bars labelled with their values on one axis."""
-    names = [textwrap.fill(name, 12) for name in values]  # long names wrap instead of overlapping
+    """Bars labelled with their values on one axis, titled with what they measure."""
+    names = [wrap_label(name) for name in values]  # long names wrap at spaces instead of overlapping
     bars = ax.bar(names, list(values.values()), color=plt.cm.tab10.colors[: len(values)])
     for bar, value in zip(bars, values.values()):
         label = f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
         ax.text(bar.get_x() + bar.get_width() / 2, value, label, ha="center", va="bottom")
     ax.margins(y=0.12)  # room for the value labels above the tallest bar
     ax.set_ylabel(ylabel)
+    ax.set_title(ylabel)
 
 
 def plot_bars(values: dict[str, float], ylabel: str, title: str = "",
@@ -162,8 +191,7 @@ def plot_bars(values: dict[str, float], ylabel: str, title: str = "",
             ax.legend(loc="lower right")
     if title:
         ax.set_title(title)
-    fig.tight_layout()
-    return fig
+    return _finish(fig)
 
 
 def plot_comparison(results: dict[str, dict[str, float]], metrics: Sequence[str],
@@ -180,13 +208,11 @@ def plot_comparison(results: dict[str, dict[str, float]], metrics: Sequence[str]
     fig, axes = plt.subplots(1, len(metrics), figsize=(width, 3.8), squeeze=False)
     for ax, metric in zip(axes[0], metrics):
         _bar_panel(ax, {name: r[metric] for name, r in results.items()}, metric)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return _finish(fig, title)
 
 
-def show_filters(kernel: Any, ncols: int = 8, count: int = 32) -> plt.Figure:
+def show_filters(kernel: Any, ncols: int = 8, count: int = 32,
+                 title: str = "First-layer filters") -> plt.Figure:
     """The first ``count`` filters of a first convolution (kernel shape (h, w, 3, n)) as RGB tiles.
 
     Each filter is scaled to [0, 1] on its own, so the tile shows its pattern, not its size.
@@ -202,16 +228,16 @@ def show_filters(kernel: Any, ncols: int = 8, count: int = 32) -> plt.Figure:
     high = tiles.max(axis=(1, 2, 3), keepdims=True)
     tiles = (tiles - low) / np.maximum(high - low, 1e-8)
     nrows = int(np.ceil(len(tiles) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(0.9 * ncols, 0.9 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(0.9 * ncols, 0.9 * nrows + 0.4), squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
     for ax, tile in zip(axes.flat, tiles):
         ax.imshow(tile, interpolation="nearest")
-    fig.tight_layout()
-    return fig
+    return _finish(fig, title)
 
 
-def show_feature_maps(maps: dict[str, Any], channels: int = 6) -> plt.Figure:
+def show_feature_maps(maps: dict[str, Any], channels: int = 6,
+                      title: str = "Feature maps, one row per depth") -> plt.Figure:
     """Rows of feature maps: for each named layer, its first ``channels`` channels of one image.
 
     Example:
@@ -219,7 +245,7 @@ def show_feature_maps(maps: dict[str, Any], channels: int = 6) -> plt.Figure:
         >>> [ax.get_ylabel() for ax in fig.axes[::3]]
         ['early\\n8x8x16', 'late\\n2x2x32']
     """
-    fig, axes = plt.subplots(len(maps), channels, figsize=(1.2 * channels, 1.25 * len(maps)),
+    fig, axes = plt.subplots(len(maps), channels, figsize=(1.35 * channels + 0.6, 1.35 * len(maps) + 0.5),
                              squeeze=False)
     for row, (name, fmap) in zip(axes, maps.items()):
         fmap = np.asarray(fmap)
@@ -227,9 +253,10 @@ def show_feature_maps(maps: dict[str, Any], channels: int = 6) -> plt.Figure:
             ax.imshow(fmap[..., c], cmap="viridis")
             ax.set_xticks([])
             ax.set_yticks([])
-        row[0].set_ylabel(f"{name}\n{'x'.join(map(str, fmap.shape))}", fontsize=8)
-    fig.tight_layout()
-    return fig
+        row[0].set_ylabel(f"{name}\n{'x'.join(map(str, fmap.shape))}", fontsize=MIN_FONT_SIZE)
+    for c, ax in enumerate(axes[0]):
+        ax.set_title(f"channel {c}", fontsize=MIN_FONT_SIZE)
+    return _finish(fig, title)
 
 
 def plot_projection(points: dict[str, Any], labels: Sequence[int], class_names: Sequence[str],
@@ -250,11 +277,8 @@ def plot_projection(points: dict[str, Any], labels: Sequence[int], class_names: 
         ax.set_title(name)
         ax.set_xticks([])
         ax.set_yticks([])
-    axes[0][-1].legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    axes[0][-1].legend(fontsize=MIN_FONT_SIZE, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    return _finish(fig, title)
 
 
 def plot_probe(table: dict[str, dict[int, Any]], chance: float | None = None,
@@ -274,7 +298,7 @@ def plot_probe(table: dict[str, dict[int, Any]], chance: float | None = None,
         means = [np.mean(by_k[k]) for k in ks]
         ax.errorbar(ks, means, yerr=[np.std(by_k[k]) for k in ks], marker="o", capsize=3, label=name)
         for k, m in zip(ks, means):
-            ax.annotate(f"{m:.2f}", (k, m), textcoords="offset points", xytext=(4, -12), fontsize=8)
+            ax.annotate(f"{m:.2f}", (k, m), textcoords="offset points", xytext=(4, -12), fontsize=MIN_FONT_SIZE)
     if chance is not None:
         ax.axhline(chance, color="gray", linestyle="--", label="chance")
     ax.set_xscale("log")
@@ -285,10 +309,8 @@ def plot_probe(table: dict[str, dict[int, Any]], chance: float | None = None,
     ax.set_ylabel("test accuracy")
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right")
-    if title:
-        ax.set_title(title)
-    fig.tight_layout()
-    return fig
+    ax.set_title(title or "Linear probe")
+    return _finish(fig)
 
 
 # The source text's strategy table as a decision chart: (question or strategy, x, y) and the
@@ -301,6 +323,7 @@ _CHART_NODES = {
     "fine-tuning": ("Fine-tuning (top layers)", 0.5, 0.22),
     "full training": ("Full training", 0.86, 0.22),
 }
+CHART_FONT_SIZE = 11.0  # the chart is text; at 60 dpi this is 9 pixels
 _CHART_EDGES = [("compute", "adapter tuning (LoRA)", "yes"), ("compute", "data", "no"),
                 ("data", "feature extraction", "few, similar"), ("data", "fine-tuning", "medium, different"),
                 ("data", "full training", "many, unique")]
@@ -324,12 +347,12 @@ def plot_strategy_chart(results: dict[str, dict[str, float]], task: str, here: s
         >>> len(plot_strategy_chart(r, "a small task").axes)
         1
     """
-    fig, ax = plt.subplots(figsize=(9.0, 4.6))
+    fig, ax = plt.subplots(figsize=(11.0, 6.0))
     ax.set_axis_off()
     for key, (text, x, y) in _CHART_NODES.items():
         leaf = key not in ("compute", "data")
         ax.text(x, y, text + (_result_line(results.get(key)) if leaf else ""), ha="center", va="center",
-                fontsize=8.5, fontweight="bold" if key == here else "normal",
+                fontsize=CHART_FONT_SIZE, fontweight="bold" if key == here else "normal",
                 bbox=dict(boxstyle="round,pad=0.5", fc="#e8f0fb" if leaf else "#fdf3dc",
                           ec="#4c72b0" if leaf else "#c08a1e", lw=2.5 if key == here else 1.0))
     for start, end, answer in _CHART_EDGES:
@@ -338,11 +361,10 @@ def plot_strategy_chart(results: dict[str, dict[str, float]], task: str, here: s
         ax.annotate("", xy=(x1, y1 + 0.1) if down else (x1 - 0.12, y1),
                     xytext=(x0, y0 - 0.08) if down else (x0 + 0.16, y0),
                     arrowprops=dict(arrowstyle="->", color="#555"))
-        ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.02, answer, ha="center", fontsize=8, color="#555",
+        ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.02, answer, ha="center", fontsize=CHART_FONT_SIZE - 1, color="#444",
                 bbox=dict(fc="white", ec="none", pad=0.5))
-    ax.text(0.5, 0.0, task, ha="center", va="bottom", fontsize=8.5, style="italic")
+    ax.text(0.5, 0.0, task, ha="center", va="bottom", fontsize=CHART_FONT_SIZE, style="italic")
     ax.set_xlim(0, 1)
     ax.set_ylim(-0.02, 1)
-    if title:
-        ax.set_title(title)
-    return fig
+    ax.set_title(title or "Which strategy? The source's table as a decision chart")
+    return _finish(fig)

@@ -40,7 +40,9 @@ _LESSON_00 = [
          "already separate the classes, so a few labels suffice"],
         answer=2,
         why="That is what transfer learning transfers: a representation in which new classes are nearly separable.",
-        reasons=["The course photos come from Debian packages, not from ImageNet; the network never saw them.",
+        reasons=["Nothing rules that out, and nothing shows it: most course photos are Wikimedia Commons photos "
+                 "(shipped in Debian's GCompris), ImageNet was also gathered from the web, and no one checked for "
+                 "overlap. It would not explain the pattern anyway: random features gain little from more labels.",
                  "Both give 1,280 numbers per photo: the same network, with different weights.", ""]),
     Choice(
         "What would you expect for classes far from ImageNet, such as X-ray images, and how would you find out?",
