@@ -12,7 +12,6 @@ import csv
 import dataclasses
 import io
 import os
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -580,9 +579,9 @@ def _sha256(path: Path) -> str:
 def save_classifier(model: Any, tokenizer: Any, folder: str | Path, training: dict[str, Any]) -> Path:
     """Save a fine-tuned classifier, its tokenizer and ``training`` (how it was trained) into
     ``folder``, whole or not at all: everything is written beside it first, and a save that fails
-    while writing (a full disk is one sentence) leaves the previous one in place. (The previous
-    folder is removed just before the new one is renamed into place, so an interruption between
-    those two steps leaves none.)
+    while writing (a full disk is one sentence) leaves the previous one in place, and
+    :func:`~tlutils.files.atomic_path` swaps the folders (old aside, new in, old removed), so an
+    interruption at any step leaves a whole classifier.
 
     Transformers' own format: ``config.json``, the weights in HDF5 (``tf_model.h5``) and the
     tokenizer's files; no pickle, so loading it runs no code. ``checksums.json`` holds the SHA-256
@@ -595,8 +594,6 @@ def save_classifier(model: Any, tokenizer: Any, folder: str | Path, training: di
         tokenizer.save_pretrained(partial)
         write_json(partial / "training.json", training)
         write_json(partial / CHECKSUMS, {p.name: _sha256(p) for p in sorted(partial.iterdir()) if p.is_file()})
-        if folder.exists():
-            shutil.rmtree(folder)
     return folder
 
 
