@@ -485,17 +485,29 @@ def fit_classifier(model: Any, train: tuple[dict, np.ndarray], learning_rate: fl
 
 
 PROGRESS_AFTER = 5.0  # seconds of scoring after which a progress bar appears
-NO_WORDS = "no words the model can read (empty, or only spaces, control, zero-width or direction marks)"
+NO_WORDS = ("no words the model can read (empty, only spaces, control, zero-width or direction marks, "
+            "or only characters outside its vocabulary, such as emoji, which it reads as [UNK])")
+# The special tokens of BERT's uncased WordPiece vocabulary, which MiniLM shares.
+CLS_ID, SEP_ID, UNK_ID = 101, 102, 100
 
 
 def wordless(encoded: dict[str, np.ndarray]) -> list[int]:
-    """Positions of the texts that hold no token besides [CLS] and [SEP].
+    """Positions of the texts that hold no token besides [CLS], [SEP] and [UNK]: nothing the
+    model can read, so any score it gives them is a guess.
 
     Example:
         >>> wordless({"attention_mask": np.array([[1, 1, 0], [1, 1, 1]])})
         [0]
+        >>> wordless({"input_ids": np.array([[101, 100, 100, 102], [101, 2204, 100, 102]]),
+        ...           "attention_mask": np.ones((2, 4), dtype=int)})
+        [0]
     """
-    return [int(i) for i in np.flatnonzero(np.asarray(encoded["attention_mask"]).sum(axis=1) <= 2)]
+    mask = np.asarray(encoded["attention_mask"]).astype(bool)
+    if "input_ids" not in encoded:
+        return [int(i) for i in np.flatnonzero(mask.sum(axis=1) <= 2)]
+    ids = np.asarray(encoded["input_ids"])
+    readable = mask & ~np.isin(ids, (CLS_ID, SEP_ID, UNK_ID))
+    return [int(i) for i in np.flatnonzero(~readable.any(axis=1))]
 
 
 def _say_wordless(encoded: dict[str, np.ndarray]) -> None:
