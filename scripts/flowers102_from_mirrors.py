@@ -29,23 +29,14 @@ import sys
 import tarfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling git_mirror.py, also when loaded by path
+from git_mirror import check_commit, git  # noqa: E402
+
 PHOTOS_COMMIT = "c8900e867d97205dccff95639b71417064a373eb"  # quocthang0507/102-Category-Flower, 2020-10-20
 LABELS_COMMIT = "c76755263ca3510931eb8d9a77994facd5745380"  # wallace-zhou/FloralVision, 2024-04-15
 BASE_URL = "https://www.robots.ox.ac.uk/~vgg/data/flowers/102/"
 NUM_PHOTOS = 8_189
 FOLDER_ALIASES = {"lotus lotus": "lotus"}  # the mirror's folder names that differ from tfds' names
-
-
-def git(repo: Path, *args: str) -> bytes:
-    """Output of a git command in the git directory ``repo``."""
-    return subprocess.run(["git", f"--git-dir={repo}", *args], check=True, capture_output=True).stdout
-
-
-def check_commit(repo: Path, commit: str) -> None:
-    """Stop with one sentence when ``repo`` is not at the pinned commit."""
-    head = git(repo, "rev-parse", "HEAD").decode().strip()
-    if head != commit:
-        sys.exit(f"{repo} is at {head[:12]}, not the pinned {commit[:12]}: fetch that commit.")
 
 
 def photo_blobs(repo: Path) -> dict[str, tuple[str, str]]:

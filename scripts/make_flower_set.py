@@ -24,11 +24,13 @@ import io
 import random
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling git_mirror.py, also when loaded by path
+from git_mirror import check_commit, git  # noqa: E402
 
 PHOTOS_COMMIT = "140ff6f3beb2173715002984c2bd58dc3506d4c9"  # Oldpel/flower_photos, 2026-05-22
 LICENCE_COMMIT = "3d061c00e75448ac0beb39778864a929973dc8fb"  # dalifreire/cnn_hello_world, 2019-05-25
@@ -44,18 +46,6 @@ SEED = 30
 # The two line forms of LICENSE.txt: "<file> CC-BY by <name> - <url>" and "<file> CC-BY <url> - by <name>".
 CREDIT = [re.compile(r"^(?P<file>\S+) CC-BY by (?P<name>.*) - (?P<url>https?://\S+)$"),
           re.compile(r"^(?P<file>\S+) CC-BY (?P<url>https?://\S+) - by (?P<name>.*)$")]
-
-
-def git(repo: Path, *args: str) -> bytes:
-    """Output of a git command in the git directory ``repo``."""
-    return subprocess.run(["git", f"--git-dir={repo}", *args], check=True, capture_output=True).stdout
-
-
-def check_commit(repo: Path, commit: str) -> None:
-    """Stop with one sentence when ``repo`` is not at the pinned commit."""
-    head = git(repo, "rev-parse", "HEAD").decode().strip()
-    if head != commit:
-        sys.exit(f"{repo} is at {head[:12]}, not the pinned {commit[:12]}: fetch that commit.")
 
 
 def credits(text: str) -> dict[str, tuple[str, str]]:

@@ -1,14 +1,12 @@
 """Saving and loading lesson 04's fine-tuned classifier, whole or not at all.
 
-The new copy is written into a temporary folder beside the old one and flushed; then the old
-folder is renamed aside, the new one renamed in, and only then the old one removed. An
-interruption at any point leaves a loadable classifier: the old one, the new one, or the old one
-renamed aside, which :func:`load_classifier` and the next save put back.
+The new copy is written into a temporary folder beside the old one;
+:func:`~tlutils.files.atomic_path` then swaps the folders (old aside, new in, old removed), so an
+interruption at any point leaves a loadable classifier, which :func:`load_classifier` puts back.
 """
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +15,7 @@ import numpy as np
 from ..config import Config
 from ..environment import current
 from ..errors import DataFileError
-from ..files import PARTIAL, atomic_path, read_json, write_json
+from ..files import atomic_path, read_json, restore_aside, write_json
 from .encoders import encode_texts
 
 CHECKSUMS = "checksums.json"  # SHA-256 of every other file of a saved classifier
@@ -25,7 +23,6 @@ MODEL_FILE = "model.keras"  # Keras 3's own format: a zip of config and weights,
 VOCABULARY = "vocab.txt"  # the tokenizer's WordPiece vocabulary, one token a line
 TOKENIZER = "tokenizer.json"  # the tokenizer's options (lower-casing, accents)
 RESAVE_CLASSIFIER = "run the cell that saved it (tlutils.text.save_classifier) again"
-ASIDE = ".previous-"  # prefix of the old copy while the new one is renamed in
 
 
 def classifier_dir(cfg: Config | None = None) -> Path:
@@ -48,23 +45,6 @@ def _files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.name != CHECKSUMS)
 
 
-def _aside(folder: Path) -> Path:
-    """Where the previous copy waits while the new one is renamed in."""
-    return folder.with_name(f"{ASIDE}{folder.name}")
-
-
-def recover(folder: str | Path) -> None:
-    """Put back a previous copy that an interrupted save left renamed aside (when none replaced
-    it); remove it when the new copy is in place."""
-    folder = Path(folder)
-    aside = _aside(folder)
-    if aside.is_dir():
-        if folder.exists():
-            shutil.rmtree(aside, ignore_errors=True)
-        else:
-            aside.replace(folder)
-
-
 def save_classifier(model: Any, tokenizer: Any, folder: str | Path, training: dict[str, Any]) -> Path:
     """Save a fine-tuned classifier, its tokenizer and ``training`` (how it was trained) into
     ``folder``, replacing the previous copy only once the new one is whole (see the module's
@@ -76,23 +56,12 @@ def save_classifier(model: Any, tokenizer: Any, folder: str | Path, training: di
     """
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
-    recover(folder)
-    new = folder.with_name(f"{PARTIAL}new-{folder.name}")
-    with atomic_path(new, "free some space and run the cell again") as partial:
+    with atomic_path(folder, "free some space and run the cell again") as partial:
         partial.mkdir()
         model.save(partial / MODEL_FILE)
         save_tokenizer(tokenizer, partial)
         write_json(partial / "training.json", training)
         write_json(partial / CHECKSUMS, {p.relative_to(partial).as_posix(): _sha256(p) for p in _files(partial)})
-    try:
-        if folder.exists():
-            folder.replace(_aside(folder))
-        new.replace(folder)
-    finally:
-        if new.exists() and not folder.exists():  # interrupted between the two renames
-            recover(folder)
-        shutil.rmtree(new, ignore_errors=True)
-    recover(folder)
     return folder
 
 
@@ -142,7 +111,7 @@ def load_classifier(folder: str | Path, expected: dict[str, Any] | None = None) 
         True
     """
     folder = Path(folder)
-    recover(folder)
+    restore_aside(folder)
     if not (folder / "training.json").exists():
         return None
     training = read_json(folder / "training.json", RESAVE_CLASSIFIER)
