@@ -350,9 +350,10 @@ def saved_tiny_classifier(tokenizer, tmp_path):
     return model, text.save_classifier(model, tokenizer, tmp_path / "sentiment-offline", {"profile": "offline"})
 
 
-DAMAGE = {"model missing": ("model.keras", lambda p: p.unlink()),
-          "model cut short": ("model.keras", lambda p: p.write_bytes(p.read_bytes()[:5000])),
-          "model scribbled over": ("model.keras", lambda p: p.write_bytes(p.read_bytes()[:-4096] + b"\x7f" * 4096)),
+DAMAGE = {"model missing": ("model.weights.h5", lambda p: p.unlink()),
+          "model cut short": ("model.weights.h5", lambda p: p.write_bytes(p.read_bytes()[:5000])),
+          "model scribbled over": ("model.weights.h5", lambda p: p.write_bytes(p.read_bytes()[:-4096] + b"\x7f" * 4096)),
+          "architecture cut short": ("model.json", lambda p: p.write_text(p.read_text()[:-40])),
           "vocabulary missing": ("vocab.txt", lambda p: p.unlink()),
           "tokenizer emptied": ("tokenizer.json", lambda p: p.write_text(""))}
 
@@ -373,7 +374,7 @@ def test_a_classifier_whose_scores_are_not_finite_is_refused(saved_tiny_classifi
     model, folder = saved_tiny_classifier
     model.output_dense.bias.assign([np.nan, 0.0])
     text.save_classifier(model, tokenizer, folder, {"profile": "offline"})
-    with pytest.raises(DataFileError, match=r"model.keras holds weights that give scores that are not finite"):
+    with pytest.raises(DataFileError, match=r"model.weights.h5 holds weights that give scores that are not finite"):
         text.load_classifier(folder)
 
 
