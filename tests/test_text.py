@@ -420,3 +420,14 @@ def test_long_scoring_shows_progress_and_short_scoring_does_not(tokenizer, capsy
     monkeypatch.setattr(text.classifier, "PROGRESS_AFTER", 0.05)
     text.predict_logits(FakeClassifier(seconds=0.06), encoded)
     assert "scoring texts: 100%" in capsys.readouterr().err
+
+
+def test_sentence_vectors_batched_by_length_equal_one_padded_batch(tokenizer):
+    """Cutting each batch to its longest text changes no sentence vector, and rows keep their order."""
+    _, backbone = text.load_bert(cfg=PROFILES["offline"])
+    texts = ["a fine film", "the plot wanders for two long hours before it finds anything to say", "dull", ""]
+    encoded = text.encode_texts(tokenizer, texts, 24)
+    whole = text.mean_pool(backbone(encoded)["sequence_output"], encoded["padding_mask"])
+    batched = text.sentence_vectors(backbone, encoded, batch_size=2)
+    np.testing.assert_allclose(batched, whole, atol=1e-5)
+    assert [len(rows) for rows, _ in text.length_batches(encoded, 2)] == [2, 2]

@@ -16,7 +16,7 @@ from ..config import PROFILES, Config  # noqa: F401 (PROFILES: doctests)
 from ..environment import current
 from ..errors import InputError
 from .data import SENTIMENT_CLASSES
-from .encoders import NO_WORDS, encode_texts, wordless
+from .encoders import NO_WORDS, compiled, encode_texts, length_batches, wordless
 
 PROGRESS_AFTER = 5.0  # seconds of scoring after which a progress bar appears
 
@@ -120,21 +120,6 @@ def _say_wordless(encoded: dict[str, np.ndarray]) -> None:
         print(f"Note: {len(empty)} text(s) have {NO_WORDS}, so their scores mean nothing: positions {shown}.")
 
 
-def compiled(model: Any) -> Any:
-    """``model``'s forward pass (``training=False``) as one ``tf.function`` for batches of any size
-    and length, built once per model and kept on it: run eagerly, op by op, a KerasHub BERT
-    scores a batch several times slower."""
-    forward = getattr(model, "_tlutils_forward", None)
-    if forward is None:
-        import tensorflow as tf
-
-        names = ("token_ids", "segment_ids", "padding_mask")
-        signature = [{name: tf.TensorSpec([None, None], tf.int32) for name in names}]
-        forward = tf.function(lambda inputs: model(inputs, training=False), input_signature=signature)
-        object.__setattr__(model, "_tlutils_forward", forward)  # not tracked by Keras
-    return forward
-
-
 def _logits(model: Any, batch: dict) -> np.ndarray:
     """A classifier's logits for one batch; a bare encoder is refused in one sentence."""
     import keras
@@ -160,24 +145,20 @@ def predict_logits(model: Any, encoded: dict[str, np.ndarray]) -> np.ndarray:
     from tqdm.auto import tqdm
 
     _say_wordless(encoded)
-    lengths = np.asarray(encoded["padding_mask"]).sum(axis=1)
-    order = np.argsort(lengths, kind="stable")
-    rows, bar, began = [], None, time.perf_counter()
-    batches = -(-len(order) // 64)
-    for start in range(0, len(order), 64):
-        chosen = order[start:start + 64]
-        longest = max(int(lengths[chosen].max()), 1)  # padded only as far as this batch's longest text
-        rows.append(_logits(model, {key: np.asarray(values)[chosen, :longest] for key, values in encoded.items()}))
-        if bar is None and len(rows) < batches and time.perf_counter() - began > PROGRESS_AFTER:
-            bar = tqdm(total=batches, initial=len(rows), desc="scoring texts", unit="batch of 64")
+    logits, bar, began = None, None, time.perf_counter()
+    batches = -(-len(encoded["token_ids"]) // 64)
+    for done, (rows, batch) in enumerate(length_batches(encoded, 64), start=1):
+        scores = _logits(model, batch)
+        if logits is None:
+            logits = np.empty((len(encoded["token_ids"]), scores.shape[1]), scores.dtype)
+        logits[rows] = scores
+        if bar is None and done < batches and time.perf_counter() - began > PROGRESS_AFTER:
+            bar = tqdm(total=batches, initial=done, desc="scoring texts", unit="batch of 64")
         elif bar is not None:
             bar.update(1)
     if bar is not None:
         bar.close()
-    shortest_first = np.concatenate(rows)
-    logits = np.empty_like(shortest_first)
-    logits[order] = shortest_first
-    return logits
+    return logits if logits is not None else np.zeros((0, 2), "float32")
 
 
 def predict_labels(model: Any, encoded: dict[str, np.ndarray]) -> np.ndarray:
