@@ -28,7 +28,10 @@ def padded_batches(encoded: dict[str, np.ndarray], labels: np.ndarray | None = N
 
     ``encoded`` holds the inputs padded to one length (:func:`~tlutils.text.encode_texts`); each
     text is cut back to its own length (the sum of its padding mask), then ``padded_batch`` pads
-    each batch with zeros to its longest text. ``seed`` shuffles (for training), anew each epoch.
+    each batch with zeros to its longest text. ``seed`` shuffles (for training), anew each epoch,
+    then sorts the texts by length within windows of 8 batches, so that a batch holds texts of
+    similar length (half the padding on SST-2, about half the training time), and shuffles the
+    batches again; an epoch still has ceil(texts / batch_size) batches.
 
     Example:
         >>> encoded = {"token_ids": np.array([[101, 7, 102, 0], [101, 102, 0, 0]]),
@@ -41,14 +44,27 @@ def padded_batches(encoded: dict[str, np.ndarray], labels: np.ndarray | None = N
     inputs = {name: np.asarray(values) for name, values in encoded.items()}
     ds = tf.data.Dataset.from_tensor_slices(inputs if labels is None else (inputs, np.asarray(labels)))
     if seed is not None:
-        ds = ds.shuffle(len(inputs["token_ids"]), seed=seed)
+        ds = ds.shuffle(len(inputs["token_ids"]), seed=seed).batch(8 * batch_size).map(_by_length).unbatch()
 
     def trim(text, *label):
         length = tf.reduce_sum(tf.cast(text["padding_mask"], tf.int32))
         text = {name: values[:length] for name, values in text.items()}
         return (text, *label) if label else text
 
-    return ds.map(trim).padded_batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    ds = ds.map(trim).padded_batch(batch_size)
+    if seed is not None:
+        batches = -(-len(inputs["token_ids"]) // batch_size)
+        ds = ds.shuffle(batches, seed=seed).apply(tf.data.experimental.assert_cardinality(batches))
+    return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def _by_length(texts: dict, *labels: Any) -> tuple:
+    """A window of texts (and labels) reordered shortest first."""
+    import tensorflow as tf
+
+    order = tf.argsort(tf.reduce_sum(tf.cast(texts["padding_mask"], tf.int32), axis=1), stable=True)
+    texts = {name: tf.gather(values, order) for name, values in texts.items()}
+    return (texts, *(tf.gather(label, order) for label in labels)) if labels else texts
 
 
 def fine_tuning_recipe(cfg: Config | None = None, learning_rate: float = 5e-5, epochs: int | None = None,
