@@ -64,3 +64,11 @@ def test_the_course_lora_trains_as_many_numbers_as_keras_hubs_enable_lora(cfg):
     assert _size(lora_weights(ours)) == _size(lora_weights(theirs)) == 222_720
     # enable_lora leaves the projections' biases trainable (12 x 384); the course freezes them
     assert count_params(theirs).trainable - count_params(ours).trainable == 12 * 384
+
+
+def test_lesson_05_quiz_counts_the_adapters_that_add_lora_adds(cfg):
+    from tlutils import quizzes
+
+    rank_8 = next(q for q in quizzes.questions("05") if "Rank-8 LoRA" in q.question)
+    _, model = load_bert(task="classification", num_labels=2, cfg=cfg)
+    assert add_lora(model, rank=8) == rank_8.answer
