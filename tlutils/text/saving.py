@@ -63,12 +63,32 @@ def save_classifier(model: Any, tokenizer: Any, folder: str | Path, training: di
     folder.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(folder, "free some space and run the cell again") as partial:
         partial.mkdir()
-        write_json(partial / MODEL_FILE, keras.saving.serialize_keras_object(model))
-        model.save_weights(partial / WEIGHTS_FILE)
+        _weights_only(model).save_weights(partial / WEIGHTS_FILE)
+        write_json(partial / MODEL_FILE, _architecture(model))
         save_tokenizer(tokenizer, partial)
         write_json(partial / "training.json", training)
         write_json(partial / CHECKSUMS, {p.relative_to(partial).as_posix(): _sha256(p) for p in _files(partial)})
     return folder
+
+
+def _architecture(model: Any) -> dict:
+    """The classifier's Keras 3 config without its compile settings: a saved classifier is for
+    predicting, and reloading those settings makes Keras warn about KerasHub's own compile()."""
+    import keras
+
+    config = keras.saving.serialize_keras_object(model)
+    config.pop("compile_config", None)
+    return config
+
+
+def _weights_only(model: Any) -> Any:
+    """A twin of ``model`` holding its weights and no optimizer state: ``save_weights`` writes a
+    model's optimizer too (Adam's two moments, twice the model's size)."""
+    import keras
+
+    twin = keras.saving.deserialize_keras_object(_architecture(model))
+    twin.set_weights(model.get_weights())
+    return twin
 
 
 def save_tokenizer(tokenizer: Any, folder: Path) -> None:
