@@ -345,13 +345,13 @@ _LESSON_06 = [
     Choice(
         "Why does the fine-tuning approach start from the feature-extraction head?",
         ["Because a random head always sends larger gradients into the base",
-         "So that fine-tuning starts from a good solution: lesson 05 measured that the base moves "
-         "less when the head is trained first",
+         "So that fine-tuning starts from a good solution: in lesson 05, training the head first gave "
+         "higher test accuracy than training a fresh head together with the encoder",
          "To have fewer trainable parameters"],
         answer=1,
         why="A fresh head's gradients are larger or smaller depending on its initialisation (larger for "
-            "lesson 02's Keras head, smaller for lesson 05's KerasHub head); what training the head "
-            "first changes is how far the base drifts.",
+            "lesson 02's Keras head, smaller for lesson 05's KerasHub head); starting from a trained head "
+            "starts the base's training from a classifier that already works.",
         reasons=["Not always: lesson 05 measured a fresh KerasHub head sending smaller gradients than a "
                  "trained one.", "",
                  "The head has the same size either way; starting from a trained one changes its weights, "
