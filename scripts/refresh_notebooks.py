@@ -65,9 +65,10 @@ def _trusted(outputs: list, count: int) -> list:
     for output in outputs:
         if output.output_type == "stream" and output.name == "stderr":
             continue
+        was_widget = WIDGET_VIEW in output.get("data", {})
         drop_widget_view(output)
-        if "data" in output and not output.data:
-            continue
+        if "data" in output and (not output.data or (was_widget and "text/html" not in output.data)):
+            continue  # a live widget with no static view (a progress bar frozen where it was drawn)
         if "execution_count" in output:
             output.execution_count = count
         kept.append(output)
