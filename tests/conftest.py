@@ -159,6 +159,10 @@ def no_network(monkeypatch):
 
     monkeypatch.setattr(socket.socket, "connect", connect)
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    from tlutils import downloads
+
+    # Each test meets the hub afresh: a timeout in an earlier test would make its requests fail at once.
+    monkeypatch.setattr(downloads, "_silent_since", [float("-inf")])
     yield route
     socket.setdefaulttimeout(saved_timeout)  # tlutils.setup() sets one for the whole process
 

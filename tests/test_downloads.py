@@ -259,9 +259,7 @@ def _learners_own_from_pretrained(tmp_path, clean_environ, monkeypatch):
     return lambda: AutoConfig.from_pretrained("bert-base-uncased")
 
 
-@pytest.mark.parametrize("network", ["dead_network", pytest.param("stalled_network", marks=pytest.mark.xfail(
-    strict=True, reason="transformers 5's from_pretrained makes several hub calls in a row, each bounded by the "
-    "silence: on a stalled network it waits over 20 s (issue 27, item 8; measured 2026-12-07)"))])
+@pytest.mark.parametrize("network", ["dead_network", "stalled_network"])
 def test_a_learners_own_from_pretrained_fails_after_one_wait_without_retry_lines(network, request, tmp_path,
                                                                                 clean_environ, monkeypatch, capfd):
     request.getfixturevalue(network)

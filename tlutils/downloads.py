@@ -19,6 +19,7 @@ import importlib
 import os
 import socket
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -119,10 +120,31 @@ def _hub_client() -> Any:
         def call(*args: Any, _method: Callable[..., Any] = method, **kwargs: Any) -> Any:
             if kwargs.get("timeout") is None:
                 kwargs["timeout"] = bounded
-            return _method(*args, **kwargs)
+            _refuse_while_silent(httpx)
+            try:
+                return _method(*args, **kwargs)
+            except httpx.TimeoutException:
+                _silent_since[0] = time.monotonic()
+                raise
 
         setattr(client, name, call)
     return client
+
+
+# When the hub last let a request time out. transformers 5's from_pretrained asks the hub several
+# things in a row (a file's metadata, then other candidates), each bounded by the metadata
+# timeout: on a stalled network that added up to over 20 s. After one timeout, the hub's requests
+# fail at once for HUB_SILENT_SECONDS, so a learner's call fails after one wait, not several.
+_silent_since = [float("-inf")]
+HUB_SILENT_SECONDS = 30.0
+
+
+def _refuse_while_silent(httpx: Any) -> None:
+    """Raise at once, as a timeout, while the hub was silent a moment ago."""
+    waited = time.monotonic() - _silent_since[0]
+    if waited < HUB_SILENT_SECONDS:
+        raise httpx.ConnectTimeout(f"the Hugging Face hub (huggingface.co) did not answer {waited:.0f} s ago; "
+                                   f"not asking again for {HUB_SILENT_SECONDS - waited:.0f} s")
 
 
 # The hub's own timeouts, each with the seconds tlutils gives it unless the user set the variable:
