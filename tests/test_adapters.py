@@ -6,7 +6,7 @@ import pytest
 
 from tlutils import PROFILES, count_params
 from tlutils.adapters import add_lora, lora_weights, remove_lora
-from tlutils.text import compile_classifier, encode_texts, load_bert
+from tlutils.text import compile_classifier, encode_texts, load_bert, sentence_vectors
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +40,15 @@ def test_lora_starts_as_the_pretrained_function_trains_only_adapters_and_comes_o
 
     # The adapters moved the encoder's outputs; removing them gives the pretrained ones back exactly.
     hidden = backbone(batch)["sequence_output"].numpy()
+    adapted_vectors = sentence_vectors(backbone, batch)  # traces the compiled graph with the adapters in
     assert remove_lora(model) == backbone.num_layers * 2
     restored = backbone(batch)["sequence_output"].numpy()
+    restored_vectors = sentence_vectors(backbone, batch)  # a graph traced with them would still run them
     assert not np.allclose(hidden, restored, atol=1e-4), "the adapters did not train"
     _, pretrained = load_bert(cfg=cfg)
     np.testing.assert_array_equal(restored, pretrained(batch)["sequence_output"].numpy())
+    assert not np.allclose(adapted_vectors, restored_vectors, atol=1e-4)
+    np.testing.assert_allclose(restored_vectors, sentence_vectors(pretrained, batch), atol=1e-6)
     restored_weights = {w.path: w.numpy() for w in backbone.weights}
     pretrained_weights = {w.path: w.numpy() for w in pretrained.weights}
     assert restored_weights.keys() == pretrained_weights.keys()  # no adapter left, every projection back
@@ -60,3 +64,11 @@ def test_the_course_lora_trains_as_many_numbers_as_keras_hubs_enable_lora(cfg):
     assert _size(lora_weights(ours)) == _size(lora_weights(theirs)) == 222_720
     # enable_lora leaves the projections' biases trainable (12 x 384); the course freezes them
     assert count_params(theirs).trainable - count_params(ours).trainable == 12 * 384
+
+
+def test_lesson_05_quiz_counts_the_adapters_that_add_lora_adds(cfg):
+    from tlutils import quizzes
+
+    rank_8 = next(q for q in quizzes.questions("05") if "Rank-8 LoRA" in q.question)
+    _, model = load_bert(task="classification", num_labels=2, cfg=cfg)
+    assert add_lora(model, rank=8) == rank_8.answer

@@ -86,9 +86,10 @@ def test_notebook_keeps_only_outputs_a_reader_may_trust(path):
     assert "widgets" not in nb.metadata
     run = _stored_run(nb)
     if run is not None:
-        assert set(run) == {"profile", "models", "data", "date"} and run["profile"] == "offline"
+        assert set(run) == {"profile", "models", "data", "date", "seconds"} and run["profile"] == "offline"
         labels = [c for c in nb.cells if "stored-run-label" in c.metadata.get("tags", [])]
         assert len(labels) == 1 and run["date"] in labels[0].source and run["models"] in labels[0].source
+        assert f"The run took {run['seconds']:.0f} s" in labels[0].source  # measured by the refresh
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue

@@ -350,9 +350,10 @@ def saved_tiny_classifier(tokenizer, tmp_path):
     return model, text.save_classifier(model, tokenizer, tmp_path / "sentiment-offline", {"profile": "offline"})
 
 
-DAMAGE = {"model missing": ("model.keras", lambda p: p.unlink()),
-          "model cut short": ("model.keras", lambda p: p.write_bytes(p.read_bytes()[:5000])),
-          "model scribbled over": ("model.keras", lambda p: p.write_bytes(p.read_bytes()[:-4096] + b"\x7f" * 4096)),
+DAMAGE = {"model missing": ("model.weights.h5", lambda p: p.unlink()),
+          "model cut short": ("model.weights.h5", lambda p: p.write_bytes(p.read_bytes()[:5000])),
+          "model scribbled over": ("model.weights.h5", lambda p: p.write_bytes(p.read_bytes()[:-4096] + b"\x7f" * 4096)),
+          "architecture cut short": ("model.json", lambda p: p.write_text(p.read_text()[:-40])),
           "vocabulary missing": ("vocab.txt", lambda p: p.unlink()),
           "tokenizer emptied": ("tokenizer.json", lambda p: p.write_text(""))}
 
@@ -373,7 +374,7 @@ def test_a_classifier_whose_scores_are_not_finite_is_refused(saved_tiny_classifi
     model, folder = saved_tiny_classifier
     model.output_dense.bias.assign([np.nan, 0.0])
     text.save_classifier(model, tokenizer, folder, {"profile": "offline"})
-    with pytest.raises(DataFileError, match=r"model.keras holds weights that give scores that are not finite"):
+    with pytest.raises(DataFileError, match=r"model.weights.h5 holds weights that give scores that are not finite"):
         text.load_classifier(folder)
 
 
@@ -419,3 +420,14 @@ def test_long_scoring_shows_progress_and_short_scoring_does_not(tokenizer, capsy
     monkeypatch.setattr(text.classifier, "PROGRESS_AFTER", 0.05)
     text.predict_logits(FakeClassifier(seconds=0.06), encoded)
     assert "scoring texts: 100%" in capsys.readouterr().err
+
+
+def test_sentence_vectors_batched_by_length_equal_one_padded_batch(tokenizer):
+    """Cutting each batch to its longest text changes no sentence vector, and rows keep their order."""
+    _, backbone = text.load_bert(cfg=PROFILES["offline"])
+    texts = ["a fine film", "the plot wanders for two long hours before it finds anything to say", "dull", ""]
+    encoded = text.encode_texts(tokenizer, texts, 24)
+    whole = text.mean_pool(backbone(encoded)["sequence_output"], encoded["padding_mask"])
+    batched = text.sentence_vectors(backbone, encoded, batch_size=2)
+    np.testing.assert_allclose(batched, whole, atol=1e-5)
+    assert [len(rows) for rows, _ in text.length_batches(encoded, 2)] == [2, 2]

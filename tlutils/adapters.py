@@ -125,6 +125,7 @@ def remove_lora(model: Any) -> int:
                 removed += 1
     for traced in {id(m): m for m in (model, getattr(model, "backbone", model))}.values():
         traced.predict_function = None  # predict traced with the adapters in would still run them
+        traced.__dict__.pop("_tlutils_forward", None)  # so would tlutils.text.compiled's graph
     return removed
 
 

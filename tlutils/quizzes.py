@@ -292,19 +292,23 @@ _LESSON_05 = [
         "Ten classification tasks share one encoder, on a small GPU. Which strategy?",
         ["Full training, once per task", "Adapter tuning (or feature extraction)", "Training from scratch"],
         answer=1,
-        why="One frozen encoder stays in memory; each task adds only adapters and a head, well under 1% "
-            "of the weights.",
+        why="One frozen encoder stays in memory; each task adds only adapters and a head: about 2 % of "
+            "the weights in this lesson's LoRA.",
         reasons=["Ten full copies of the encoder, each trained and stored: ten times the memory and compute.", "",
                  "It throws away what pretraining learned and needs the most data and compute of all."]),
     Choice(
-        "Fine-tuning all layers matched fine-tuning the top two in test accuracy (both after the head was "
-        "trained, same epochs). Why prefer the top two anyway?",
-        ["The encoder moved several times less (drift), with fewer trainable weights and a faster run",
-         "It is always more accurate", "It needs no learning rate schedule"],
+        "Mistake 2: after the head was trained, unfreezing every layer moved the encoder many times further "
+        "than unfreezing the top two (same epochs, same learning rate). What can that cost, whatever the "
+        "test accuracy says?",
+        ["What the pretrained encoder could do besides this task: its topic gap fell (forgetting), which a "
+         "test on the same task cannot show",
+         "Nothing: the test accuracy is all that a model is for", "Only training time"],
         answer=0,
-        why="Same accuracy for far less change to what the encoder computes; mistake 2 measures both.",
-        reasons=["", "Here both reached the same test accuracy; neither is always ahead.",
-                 "Both runs use the same schedule (warm-up and decay); only the unfrozen layers differ."]),
+        why="A test on the task the model was trained for cannot see what it forgot; the topic gap measures "
+            "one thing the pretrained encoder could do, before and after.",
+        reasons=["", "The next task, or texts unlike the training set, may need what was lost; the topic gap "
+                 "shows it was.", "Time differs too, but the larger cost is what the encoder no longer "
+                 "does: mistake 2 measures it."]),
     Choice(
         "A fine-tuned ResNet's validation accuracy drops sharply in the first epoch of fine-tuning. "
         "What do you check first?",
@@ -318,9 +322,10 @@ _LESSON_05 = [
                  "unfrozen.",
                  "The head trained fine before the base was unfrozen, so its output layer is not what changed.", ""]),
     Number(
-        "Rank-8 LoRA on query and value in each of MiniLM's 6 layers (hidden size 384): how many "
-        "adapter parameters?",
-        answer=73_728, why="6 layers x 2 projections x (384 x 8 + 8 x 384)."),
+        "Rank-8 LoRA on query and value in each of MiniLM's 6 layers: each projection's kernel is 384 x 12 x 32 "
+        "(hidden size, heads, head size), A is 384 x 12 x 8 and B is 8 x 32. How many adapter parameters?",
+        answer=445_440, why="6 layers x 2 projections x (384 x 12 x 8 + 8 x 32) = 12 x 37,120: KerasHub's "
+                            "projections keep the heads as an axis, so A keeps it too (as Keras' own LoRA does)."),
     Choice(
         "What does this lesson's drift measure?",
         ["How far the encoder's sentence vectors for the test texts moved from the pretrained ones "
@@ -329,9 +334,10 @@ _LESSON_05 = [
         answer=0,
         why="0 means the vectors did not move, 1 that they are unrelated; it says nothing about accuracy "
             "or forgetting by itself.",
-        reasons=["", "Accuracy is measured separately; LoRA drifted 0.71 and lost no accuracy.",
-                 "Drift is change, not loss: LoRA drifted as far as full training and forgot nothing (its "
-                 "adapters come out); forgetting is measured on what the pretrained encoder could do."]),
+        reasons=["", "Accuracy is measured separately; the two can move apart (mistake 2: the run that drifted "
+                 "most was not the least accurate).",
+                 "Drift is change, not loss: forgetting is measured on something the pretrained encoder "
+                 "could do (mistake 2's topic gap), and LoRA's adapters come out again."]),
 ]
 
 # -- lesson 06 ---------------------------------------------------------------------------------
@@ -339,13 +345,13 @@ _LESSON_06 = [
     Choice(
         "Why does the fine-tuning approach start from the feature-extraction head?",
         ["Because a random head always sends larger gradients into the base",
-         "So that fine-tuning starts from a good solution: lesson 05 measured that the base moves "
-         "less when the head is trained first",
+         "So that fine-tuning starts from a good solution: in lesson 05, training the head first gave "
+         "higher test accuracy than training a fresh head together with the encoder",
          "To have fewer trainable parameters"],
         answer=1,
         why="A fresh head's gradients are larger or smaller depending on its initialisation (larger for "
-            "lesson 02's Keras head, smaller for lesson 05's KerasHub head); what training the head "
-            "first changes is how far the base drifts.",
+            "lesson 02's Keras head, smaller for lesson 05's KerasHub head); starting from a trained head "
+            "starts the base's training from a classifier that already works.",
         reasons=["Not always: lesson 05 measured a fresh KerasHub head sending smaller gradients than a "
                  "trained one.", "",
                  "The head has the same size either way; starting from a trained one changes its weights, "

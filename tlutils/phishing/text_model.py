@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..config import Config
-from ..text import encode_texts, load_bert, mean_pool
+from ..text import encode_texts, load_bert, sentence_vectors
 
 MAX_LENGTH = 128  # tokens read per e-mail: the subject and the body's opening
 
@@ -27,32 +27,10 @@ class Encoder:
 
     def __init__(self, tokenizer: Any, model: Any) -> None:
         self.tokenizer, self.model = tokenizer, model
-        self._forward = None
-
-    def _compile(self, batch: dict) -> Any:
-        import tensorflow as tf
-
-        shapes = {name: tf.TensorSpec([None, None], tf.as_dtype(values.dtype)) for name, values in batch.items()}
-        return tf.function(lambda inputs: self.model(inputs, training=False)["sequence_output"],
-                           input_signature=[shapes])
 
     def features(self, texts: Sequence[str], max_length: int = MAX_LENGTH, batch_size: int = 32) -> np.ndarray:
-        """One mean-pooled vector per text (shortest texts batched together, rows in input order)."""
-        encoded = encode_texts(self.tokenizer, list(texts), max_length)
-        lengths = np.asarray(encoded["padding_mask"]).sum(axis=1)
-        order = np.argsort(lengths, kind="stable")
-        rows = []
-        for start in range(0, len(order), batch_size):
-            chosen = order[start:start + batch_size]
-            width = int(lengths[chosen].max())
-            batch = {key: np.asarray(values)[chosen, :width] for key, values in encoded.items()}
-            if self._forward is None:
-                self._forward = self._compile(batch)
-            rows.append(mean_pool(self._forward(batch).numpy(), batch["padding_mask"]))
-        pooled = np.concatenate(rows) if rows else np.zeros((0, self.model.hidden_dim))
-        out = np.empty_like(pooled)
-        out[order] = pooled
-        return out.astype("float32")
+        """One mean-pooled vector per text, rows in input order (:func:`tlutils.text.sentence_vectors`)."""
+        return sentence_vectors(self.model, encode_texts(self.tokenizer, list(texts), max_length), batch_size)
 
 
 def load_encoder(cfg: Config) -> Encoder:

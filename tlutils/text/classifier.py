@@ -16,7 +16,7 @@ from ..config import PROFILES, Config  # noqa: F401 (PROFILES: doctests)
 from ..environment import current
 from ..errors import InputError
 from .data import SENTIMENT_CLASSES
-from .encoders import NO_WORDS, encode_texts, wordless
+from .encoders import NO_WORDS, compiled, encode_texts, length_batches, wordless
 
 PROGRESS_AFTER = 5.0  # seconds of scoring after which a progress bar appears
 
@@ -28,7 +28,10 @@ def padded_batches(encoded: dict[str, np.ndarray], labels: np.ndarray | None = N
 
     ``encoded`` holds the inputs padded to one length (:func:`~tlutils.text.encode_texts`); each
     text is cut back to its own length (the sum of its padding mask), then ``padded_batch`` pads
-    each batch with zeros to its longest text. ``seed`` shuffles (for training), anew each epoch.
+    each batch with zeros to its longest text. ``seed`` shuffles (for training), anew each epoch,
+    then sorts the texts by length within windows of 8 batches, so that a batch holds texts of
+    similar length (half the padding on SST-2, about half the training time), and shuffles the
+    batches again; an epoch still has ceil(texts / batch_size) batches.
 
     Example:
         >>> encoded = {"token_ids": np.array([[101, 7, 102, 0], [101, 102, 0, 0]]),
@@ -41,14 +44,27 @@ def padded_batches(encoded: dict[str, np.ndarray], labels: np.ndarray | None = N
     inputs = {name: np.asarray(values) for name, values in encoded.items()}
     ds = tf.data.Dataset.from_tensor_slices(inputs if labels is None else (inputs, np.asarray(labels)))
     if seed is not None:
-        ds = ds.shuffle(len(inputs["token_ids"]), seed=seed)
+        ds = ds.shuffle(len(inputs["token_ids"]), seed=seed).batch(8 * batch_size).map(_by_length).unbatch()
 
     def trim(text, *label):
         length = tf.reduce_sum(tf.cast(text["padding_mask"], tf.int32))
         text = {name: values[:length] for name, values in text.items()}
         return (text, *label) if label else text
 
-    return ds.map(trim).padded_batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    ds = ds.map(trim).padded_batch(batch_size)
+    if seed is not None:
+        batches = -(-len(inputs["token_ids"]) // batch_size)
+        ds = ds.shuffle(batches, seed=seed).apply(tf.data.experimental.assert_cardinality(batches))
+    return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def _by_length(texts: dict, *labels: Any) -> tuple:
+    """A window of texts (and labels) reordered shortest first."""
+    import tensorflow as tf
+
+    order = tf.argsort(tf.reduce_sum(tf.cast(texts["padding_mask"], tf.int32), axis=1), stable=True)
+    texts = {name: tf.gather(values, order) for name, values in texts.items()}
+    return (texts, *(tf.gather(label, order) for label in labels)) if labels else texts
 
 
 def fine_tuning_recipe(cfg: Config | None = None, learning_rate: float = 5e-5, epochs: int | None = None,
@@ -120,21 +136,6 @@ def _say_wordless(encoded: dict[str, np.ndarray]) -> None:
         print(f"Note: {len(empty)} text(s) have {NO_WORDS}, so their scores mean nothing: positions {shown}.")
 
 
-def compiled(model: Any) -> Any:
-    """``model``'s forward pass (``training=False``) as one ``tf.function`` for batches of any size
-    and length, built once per model and kept on it: run eagerly, op by op, a KerasHub BERT
-    scores a batch several times slower."""
-    forward = getattr(model, "_tlutils_forward", None)
-    if forward is None:
-        import tensorflow as tf
-
-        names = ("token_ids", "segment_ids", "padding_mask")
-        signature = [{name: tf.TensorSpec([None, None], tf.int32) for name in names}]
-        forward = tf.function(lambda inputs: model(inputs, training=False), input_signature=signature)
-        object.__setattr__(model, "_tlutils_forward", forward)  # not tracked by Keras
-    return forward
-
-
 def _logits(model: Any, batch: dict) -> np.ndarray:
     """A classifier's logits for one batch; a bare encoder is refused in one sentence."""
     import keras
@@ -160,24 +161,20 @@ def predict_logits(model: Any, encoded: dict[str, np.ndarray]) -> np.ndarray:
     from tqdm.auto import tqdm
 
     _say_wordless(encoded)
-    lengths = np.asarray(encoded["padding_mask"]).sum(axis=1)
-    order = np.argsort(lengths, kind="stable")
-    rows, bar, began = [], None, time.perf_counter()
-    batches = -(-len(order) // 64)
-    for start in range(0, len(order), 64):
-        chosen = order[start:start + 64]
-        longest = max(int(lengths[chosen].max()), 1)  # padded only as far as this batch's longest text
-        rows.append(_logits(model, {key: np.asarray(values)[chosen, :longest] for key, values in encoded.items()}))
-        if bar is None and len(rows) < batches and time.perf_counter() - began > PROGRESS_AFTER:
-            bar = tqdm(total=batches, initial=len(rows), desc="scoring texts", unit="batch of 64")
+    logits, bar, began = None, None, time.perf_counter()
+    batches = -(-len(encoded["token_ids"]) // 64)
+    for done, (rows, batch) in enumerate(length_batches(encoded, 64), start=1):
+        scores = _logits(model, batch)
+        if logits is None:
+            logits = np.empty((len(encoded["token_ids"]), scores.shape[1]), scores.dtype)
+        logits[rows] = scores
+        if bar is None and done < batches and time.perf_counter() - began > PROGRESS_AFTER:
+            bar = tqdm(total=batches, initial=done, desc="scoring texts", unit="batch of 64")
         elif bar is not None:
             bar.update(1)
     if bar is not None:
         bar.close()
-    shortest_first = np.concatenate(rows)
-    logits = np.empty_like(shortest_first)
-    logits[order] = shortest_first
-    return logits
+    return logits if logits is not None else np.zeros((0, 2), "float32")
 
 
 def predict_labels(model: Any, encoded: dict[str, np.ndarray]) -> np.ndarray:

@@ -134,6 +134,57 @@ def mean_pool(last_hidden_state: Any, attention_mask: Any) -> np.ndarray:
     return (np.asarray(last_hidden_state) * mask).sum(axis=1) / counts
 
 
+def compiled(model: Any) -> Any:
+    """``model``'s forward pass (``training=False``) as one ``tf.function`` for batches of any size
+    and length, built once per model and kept on it: run eagerly, op by op, a KerasHub BERT
+    runs a batch several times slower. (:func:`tlutils.adapters.remove_lora` drops it, since a
+    graph traced with adapters in would keep running them.)"""
+    forward = getattr(model, "_tlutils_forward", None)
+    if forward is None:
+        import tensorflow as tf
+
+        names = ("token_ids", "segment_ids", "padding_mask")
+        signature = [{name: tf.TensorSpec([None, None], tf.int32) for name in names}]
+        forward = tf.function(lambda inputs: model(inputs, training=False), input_signature=signature)
+        object.__setattr__(model, "_tlutils_forward", forward)  # not tracked by Keras
+    return forward
+
+
+def length_batches(encoded: dict[str, np.ndarray], batch_size: int = 64) -> Any:
+    """``(rows, batch)`` pairs: the texts shortest first, ``batch_size`` at a time, each batch cut
+    back to its own longest text (so a batch of short sentences costs little), ``rows`` saying
+    which texts of ``encoded`` it holds. The one batcher of the course's predictions.
+
+    Example:
+        >>> encoded = {"token_ids": np.array([[101, 7, 8, 102], [101, 102, 0, 0]]),
+        ...            "padding_mask": np.array([[1, 1, 1, 1], [1, 1, 0, 0]])}
+        >>> [(rows.tolist(), batch["token_ids"].shape) for rows, batch in length_batches(encoded, 1)]
+        [([1], (1, 2)), ([0], (1, 4))]
+    """
+    lengths = np.asarray(encoded["padding_mask"]).sum(axis=1)
+    order = np.argsort(lengths, kind="stable")
+    for start in range(0, len(order), batch_size):
+        rows = order[start:start + batch_size]
+        longest = max(int(lengths[rows].max()), 1)
+        yield rows, {key: np.asarray(values, "int32")[rows, :longest] for key, values in encoded.items()}
+
+
+def sentence_vectors(backbone: Any, encoded: dict[str, np.ndarray], batch_size: int = 64) -> np.ndarray:
+    """One mean-pooled vector per text from a KerasHub BERT backbone, rows in the order of
+    ``encoded``: :func:`mean_pool` over the compiled forward pass, texts batched by length.
+
+    Example:
+        >>> tokenizer, backbone = load_bert(cfg=PROFILES["offline"])  # doctest: +SKIP
+        >>> sentence_vectors(backbone, encode_texts(tokenizer, ["a fine film"], 16)).shape  # doctest: +SKIP
+        (1, 384)
+    """
+    forward = compiled(backbone)
+    vectors = np.zeros((len(encoded["token_ids"]), backbone.hidden_dim), "float32")
+    for rows, batch in length_batches(encoded, batch_size):
+        vectors[rows] = mean_pool(forward(batch)["sequence_output"], batch["padding_mask"])
+    return vectors
+
+
 def check_texts(texts: Sequence[str] | np.ndarray) -> list[str]:
     """``texts`` as a list of str; a list, tuple, NumPy array or pandas Series of strings is
     fine, anything else is named in one sentence (which element, what it is).
