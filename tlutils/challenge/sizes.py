@@ -35,9 +35,11 @@ SIZES = {
                             scratch_epochs=100),
     # offline: a real, small challenge: the course's tf_flowers photos (5 classes, 200 / 100 / 300) at 96 px, with
     # the packaged ImageNet EfficientNet-Lite0 standing in for ResNet50. Three fine-tuning epochs so
-    # that tests/test_challenge.py can interrupt the stage between epochs and resume it.
+    # that tests/test_challenge.py can interrupt the stage between epochs and resume it; two from
+    # scratch (each about 7 s on 2 cores, after about 30 s of building its graph), enough for a
+    # learning curve.
     "offline": ChallengeSizes(96, 16, None, None, views=2, head_epochs=10, fine_tune_epochs=3,
-                              scratch_epochs=3, run_eagerly=False),
+                              scratch_epochs=2, run_eagerly=False),
 }
 
 
