@@ -357,7 +357,8 @@ _LESSON_06 = [
                  "The head has the same size either way; starting from a trained one changes its weights, "
                  "not their number."]),
     Choice(
-        "Caching the features of 3 augmented views: what do you give up compared with fresh augmentation "
+        "Caching the features of a few augmented views of each image: what do you give up compared with "
+        "fresh augmentation "
         "every epoch?",
         ["Nothing at all",
          "Variety: the head sees the same few views again, in exchange for running the expensive base a "
@@ -365,7 +366,7 @@ _LESSON_06 = [
          "Every parameter of the head"],
         answer=1,
         why="The head can then train many more epochs in the same time.",
-        reasons=["Fresh augmentation shows new views every epoch; a cache repeats the same 3.", "",
+        reasons=["Fresh augmentation shows new views every epoch; a cache repeats the same few.", "",
                  "The head is the same model either way; only the inputs it sees change."]),
     Choice(
         "The from-scratch ResNet50 trains 23.7 million weights on 1,020 images. What would it need to "
