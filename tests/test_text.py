@@ -414,12 +414,16 @@ def test_texts_without_words_are_named_in_a_batch(tokenizer, capsys):
 
 
 def test_long_scoring_shows_progress_and_short_scoring_does_not(tokenizer, capsys, monkeypatch):
+    monkeypatch.delenv("TLUTILS_PROGRESS_AFTER", raising=False)  # the tests' setting: no bar
     encoded = text.encode_texts(tokenizer, ["a fine film"] * 200, 8)  # four batches of 64
     text.predict_logits(FakeClassifier(), encoded)
     assert "scoring texts" not in capsys.readouterr().err
     monkeypatch.setattr(text.classifier, "PROGRESS_AFTER", 0.05)
     text.predict_logits(FakeClassifier(seconds=0.06), encoded)
     assert "scoring texts: 100%" in capsys.readouterr().err
+    monkeypatch.setenv("TLUTILS_PROGRESS_AFTER", "inf")
+    text.predict_logits(FakeClassifier(seconds=0.06), encoded)
+    assert "scoring texts" not in capsys.readouterr().err
 
 
 def test_sentence_vectors_batched_by_length_equal_one_padded_batch(tokenizer):

@@ -6,6 +6,7 @@ with the texts sorted by length (:func:`predict_logits`).
 """
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -19,6 +20,22 @@ from .data import SENTIMENT_CLASSES
 from .encoders import NO_WORDS, compiled, encode_texts, length_batches, wordless
 
 PROGRESS_AFTER = 5.0  # seconds of scoring after which a progress bar appears
+
+
+def progress_after() -> float:
+    """Seconds of scoring after which :func:`predict_logits` shows a progress bar:
+    ``TLUTILS_PROGRESS_AFTER`` when set (``inf``: never; the tests set it, since a bar that appears
+    only on a slow machine would change a checked cell's output), else :data:`PROGRESS_AFTER`.
+
+    Example:
+        >>> progress_after() > 0
+        True
+    """
+    chosen = os.environ.get("TLUTILS_PROGRESS_AFTER", "").strip()
+    try:
+        return float(chosen) if chosen else PROGRESS_AFTER
+    except ValueError:
+        raise InputError(f"TLUTILS_PROGRESS_AFTER must be a number of seconds (or inf), not {chosen!r}.") from None
 
 
 def padded_batches(encoded: dict[str, np.ndarray], labels: np.ndarray | None = None, batch_size: int = 16,
@@ -161,6 +178,7 @@ def predict_logits(model: Any, encoded: dict[str, np.ndarray]) -> np.ndarray:
     from tqdm.auto import tqdm
 
     _say_wordless(encoded)
+    limit = progress_after()
     logits, bar, began = None, None, time.perf_counter()
     batches = -(-len(encoded["token_ids"]) // 64)
     for done, (rows, batch) in enumerate(length_batches(encoded, 64), start=1):
@@ -168,7 +186,7 @@ def predict_logits(model: Any, encoded: dict[str, np.ndarray]) -> np.ndarray:
         if logits is None:
             logits = np.empty((len(encoded["token_ids"]), scores.shape[1]), scores.dtype)
         logits[rows] = scores
-        if bar is None and done < batches and time.perf_counter() - began > PROGRESS_AFTER:
+        if bar is None and done < batches and time.perf_counter() - began > limit:
             bar = tqdm(total=batches, initial=done, desc="scoring texts", unit="batch of 64")
         elif bar is not None:
             bar.update(1)
