@@ -11,7 +11,8 @@
 # pip inside the root uses this machine's pip configuration, package folders and cache.
 # Environment: TRIXIE_ROOT, MIRROR (Debian mirror), CI (passed on: CI=true makes browser tests run),
 # PYTEST_ARGS (instead of `make test`: `make setup`, then pytest on these paths, offline, one process),
-# KEEP_VENV=1 (reuse the previous run's .venv; make's install step then only adds what changed).
+# KEEP_VENV=1 (reuse the previous run's .venv; make's install step then only adds what changed),
+# PYTEST_ADDOPTS (passed on to pytest, e.g. "--durations=0 -v" for every test's time and name).
 # Documented in docs/python313.md. Not part of `make test`.
 set -euo pipefail
 
@@ -42,8 +43,25 @@ bind() {  # bind-mount $1 at the same path inside the root when it exists here
     mount --bind "$1" "$root$1"
     mounts=("$root$1" "${mounts[@]}")
 }
-cleanup() { for m in "${mounts[@]}"; do umount "$m" || true; done; }
+inside() {  # ids of the processes still running in the root (a stopped run's kernels, browsers)
+    local p
+    for p in /proc/[0-9]*; do
+        [ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] && echo "${p#/proc/}"
+    done
+    return 0
+}
+cleanup() {
+    local pids
+    pids=$(inside)
+    if [ -n "$pids" ]; then
+        echo "python313_test.sh: stopping the processes left in $root:" $pids >&2
+        kill $pids 2>/dev/null || true; sleep 5; pids=$(inside)
+    fi
+    if [ -n "$pids" ]; then kill -9 $pids 2>/dev/null || true; sleep 1; fi
+    for m in "${mounts[@]}"; do umount "$m" || umount -l "$m" || true; done
+}
 trap cleanup EXIT
+trap 'exit 143' TERM INT HUP
 mount -t proc proc "$root/proc"; mounts=("$root/proc")
 bind /dev; bind /dev/pts; bind /dev/shm; bind /sys
 # pip's configuration, local package folders and cache, so the install is what pip does here.
@@ -65,8 +83,11 @@ start=$(date +%s)
 status=0
 chroot "$root" env -i HOME=/root PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 CI="${CI:-}" \
     PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_DEFAULT_TIMEOUT=180 PIP_CERT=/etc/ssl/host-ca-certificates.crt \
-    PYTEST_ARGS="${PYTEST_ARGS:-}" bash -c 'cd '"$work"' && if [ -z "$PYTEST_ARGS" ]; then PYTHON=python3.13 make test;
-        else PYTHON=python3.13 make setup && .venv/bin/python --version && cache=$(mktemp -d) &&
+    PYTEST_ARGS="${PYTEST_ARGS:-}" PYTEST_ADDOPTS="${PYTEST_ADDOPTS:-}" bash -c 'cd '"$work"' &&
+        start=$(date +%s) && PYTHON=python3.13 make setup && .venv/bin/python --version &&
+        echo "python313_test.sh: install (make setup) took $(( $(date +%s) - start )) s; load $(cut -d" " -f1-3 /proc/loadavg)" &&
+        if [ -z "$PYTEST_ARGS" ]; then PYTHON=python3.13 make test;
+        else cache=$(mktemp -d) &&
         TLUTILS_PROFILE=offline TLUTILS_CACHE=$cache OPENBLAS_NUM_THREADS=1 .venv/bin/python -m pytest -n0 $PYTEST_ARGS; fi' || status=$?
 echo "python313_test.sh: make test exited $status after $(( $(date +%s) - start )) s (install included); load $(cut -d' ' -f1-3 /proc/loadavg)"
 exit $status
