@@ -171,13 +171,8 @@ def length_batches(encoded: dict[str, np.ndarray], batch_size: int = 64) -> Any:
 
 def sentence_vectors(backbone: Any, encoded: dict[str, np.ndarray], batch_size: int = 64) -> np.ndarray:
     """One mean-pooled vector per text from a KerasHub BERT backbone, rows in the order of
-    ``encoded``: :func:`mean_pool` over the compiled forward pass, texts batched by length.
-
-    Example:
-        >>> tokenizer, backbone = load_bert(cfg=PROFILES["offline"])  # doctest: +SKIP
-        >>> sentence_vectors(backbone, encode_texts(tokenizer, ["a fine film"], 16)).shape  # doctest: +SKIP
-        (1, 384)
-    """
+    ``encoded``: :func:`mean_pool` over the compiled forward pass, texts batched by length
+    (tests/test_text.py checks them against one padded batch)."""
     forward = compiled(backbone)
     vectors = np.zeros((len(encoded["token_ids"]), backbone.hidden_dim), "float32")
     for rows, batch in length_batches(encoded, batch_size):
