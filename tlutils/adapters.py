@@ -12,6 +12,8 @@ from typing import Any
 import keras
 from keras import ops
 
+from .text.encoders import forget_compiled
+
 TARGETS = {"query": "_query_dense", "key": "_key_dense", "value": "_value_dense"}
 
 
@@ -125,7 +127,7 @@ def remove_lora(model: Any) -> int:
                 removed += 1
     for traced in {id(m): m for m in (model, getattr(model, "backbone", model))}.values():
         traced.predict_function = None  # predict traced with the adapters in would still run them
-        traced.__dict__.pop("_tlutils_forward", None)  # so would tlutils.text.compiled's graph
+        forget_compiled(traced)  # so would tlutils.text.compiled's graph
     return removed
 
 

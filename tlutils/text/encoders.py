@@ -137,8 +137,8 @@ def mean_pool(last_hidden_state: Any, attention_mask: Any) -> np.ndarray:
 def compiled(model: Any) -> Any:
     """``model``'s forward pass (``training=False``) as one ``tf.function`` for batches of any size
     and length, built once per model and kept on it: run eagerly, op by op, a KerasHub BERT
-    runs a batch several times slower. (:func:`tlutils.adapters.remove_lora` drops it, since a
-    graph traced with adapters in would keep running them.)"""
+    runs a batch several times slower. (:func:`forget_compiled` drops it: a graph traced with
+    adapters in would keep running them.)"""
     forward = getattr(model, "_tlutils_forward", None)
     if forward is None:
         import tensorflow as tf
@@ -148,6 +148,12 @@ def compiled(model: Any) -> Any:
         forward = tf.function(lambda inputs: model(inputs, training=False), input_signature=signature)
         object.__setattr__(model, "_tlutils_forward", forward)  # not tracked by Keras
     return forward
+
+
+def forget_compiled(model: Any) -> None:
+    """Drop the graph :func:`compiled` kept on ``model``, so that the next call traces the model as
+    it is now (after its layers changed, as when LoRA adapters are taken out)."""
+    model.__dict__.pop("_tlutils_forward", None)
 
 
 def length_batches(encoded: dict[str, np.ndarray], batch_size: int = 64) -> Any:
