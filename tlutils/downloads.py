@@ -86,8 +86,8 @@ def metadata_timeouts() -> tuple[float, float]:
 
 
 def with_default_timeout(function: Callable[..., Any],
-                         timeouts: Callable[[], tuple[float, float]] = request_timeouts) -> Callable[..., Any]:
-    """Wrap a requests-style call so that a missing or ``None`` ``timeout`` becomes
+                         timeouts: Callable[[], Any] = request_timeouts) -> Callable[..., Any]:
+    """Wrap a requests- or httpx-style call so that a missing or ``None`` ``timeout`` becomes
     ``timeouts()`` (libraries pass ``None``, which waits forever)."""
     if getattr(function, "_tlutils_timeout", False):
         return function
@@ -115,19 +115,7 @@ def _hub_client() -> Any:
     client = default_client_factory()
     client.timeout = bounded
     for name in ("request", "stream"):
-        method = getattr(client, name)
-
-        def call(*args: Any, _method: Callable[..., Any] = method, **kwargs: Any) -> Any:
-            if kwargs.get("timeout") is None:
-                kwargs["timeout"] = bounded
-            _refuse_while_silent(httpx)
-            try:
-                return _method(*args, **kwargs)
-            except httpx.TimeoutException:
-                _silent_since[0] = time.monotonic()
-                raise
-
-        setattr(client, name, call)
+        setattr(client, name, _unless_silent(with_default_timeout(getattr(client, name), lambda: bounded), httpx))
     return client
 
 
@@ -139,12 +127,22 @@ _silent_since = [float("-inf")]
 HUB_SILENT_SECONDS = 30.0
 
 
-def _refuse_while_silent(httpx: Any) -> None:
-    """Raise at once, as a timeout, while the hub was silent a moment ago."""
-    waited = time.monotonic() - _silent_since[0]
-    if waited < HUB_SILENT_SECONDS:
-        raise httpx.ConnectTimeout(f"the Hugging Face hub (huggingface.co) did not answer {waited:.0f} s ago; "
-                                   f"not asking again for {HUB_SILENT_SECONDS - waited:.0f} s")
+def _unless_silent(function: Callable[..., Any], httpx: Any) -> Callable[..., Any]:
+    """Wrap a hub client call: it raises at once, as a timeout, while the hub was silent a moment
+    ago, and a timeout of its own starts such a moment."""
+    @functools.wraps(function)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        waited = time.monotonic() - _silent_since[0]
+        if waited < HUB_SILENT_SECONDS:
+            raise httpx.ConnectTimeout(f"the Hugging Face hub (huggingface.co) did not answer {waited:.0f} s ago; "
+                                       f"not asking again for {HUB_SILENT_SECONDS - waited:.0f} s")
+        try:
+            return function(*args, **kwargs)
+        except httpx.TimeoutException:
+            _silent_since[0] = time.monotonic()
+            raise
+
+    return call
 
 
 # The hub's own timeouts, each with the seconds tlutils gives it unless the user set the variable:
