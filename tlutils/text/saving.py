@@ -63,8 +63,9 @@ def save_classifier(model: Any, tokenizer: Any, folder: str | Path, training: di
     folder.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(folder, "free some space and run the cell again") as partial:
         partial.mkdir()
-        _weights_only(model).save_weights(partial / WEIGHTS_FILE)
-        write_json(partial / MODEL_FILE, _architecture(model))
+        architecture = _architecture(model)
+        write_json(partial / MODEL_FILE, architecture)  # before the twin is built from it
+        _weights_only(model, architecture).save_weights(partial / WEIGHTS_FILE)
         save_tokenizer(tokenizer, partial)
         write_json(partial / "training.json", training)
         write_json(partial / CHECKSUMS, {p.relative_to(partial).as_posix(): _sha256(p) for p in _files(partial)})
@@ -81,12 +82,13 @@ def _architecture(model: Any) -> dict:
     return config
 
 
-def _weights_only(model: Any) -> Any:
-    """A twin of ``model`` holding its weights and no optimizer state: ``save_weights`` writes a
-    model's optimizer too (Adam's two moments, twice the model's size)."""
+def _weights_only(model: Any, architecture: dict) -> Any:
+    """A twin of ``model`` built from its ``architecture`` (:func:`_architecture`), holding its
+    weights and no optimizer state: ``save_weights`` writes a model's optimizer too (Adam's two
+    moments, twice the model's size)."""
     import keras
 
-    twin = keras.saving.deserialize_keras_object(_architecture(model))
+    twin = keras.saving.deserialize_keras_object(architecture)
     twin.set_weights(model.get_weights())
     return twin
 
