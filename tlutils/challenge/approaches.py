@@ -3,7 +3,11 @@ features, fine-tuning the top 20 layers of ResNet50, and training ResNet50 from 
 
 The base is :func:`tlutils.models.pretrained_base`'s: ResNet50 with ImageNet weights in ``full``
 and ``quick``; offline, where Keras cannot download them, the packaged ImageNet EfficientNet-Lite0
-stands in (and is what "from scratch" trains with random weights)."""
+stands in (and is what "from scratch" trains with random weights).
+
+Lesson 06 writes the head, the training steps and the three approaches in its cells and hands
+those to :func:`~tlutils.challenge.runner.run` (``runners=``); tests/test_lesson_code.py keeps
+its copies and these the same."""
 from __future__ import annotations
 
 import time
