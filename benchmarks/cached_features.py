@@ -85,7 +85,7 @@ def cached_pipeline(data, sizes, cfg, seed):
 
     keras.utils.set_random_seed(seed)
     base = _base(cfg, sizes)
-    extractor = approaches.feature_extractor(base.model)
+    extractor = pipeline.feature_extractor(base.model)
     head = approaches.classifier_head(data.num_classes, base.model.output.shape[-1])
     approaches.compile_model(head, 1e-3, jit_compile=False)
     with tempfile.TemporaryDirectory() as folder:

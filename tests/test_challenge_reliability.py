@@ -47,6 +47,26 @@ def test_rerunning_one_approach_keeps_every_finished_result_in_the_report(tmp_pa
     assert len((tmp_path / "results.md").read_text().strip().splitlines()) == 2 + 3
 
 
+def test_run_runs_the_approach_functions_it_is_given(tmp_path, instant_approaches):
+    """Lesson 06 hands ``run`` the approaches its cells write: those run, the library's others."""
+    given = []
+
+    def lessons_scratch(ctx):
+        given.append(ctx.sizes)
+        ctx.folder("scratch")
+        return {"top1": 0.5, "mean_per_class": 0.5, "seconds": 1.0, "epochs": 1, "trainable": 1,
+                "frozen": 0, "notes": "the lesson's"}
+
+    results = challenge.run(out_dir=tmp_path, cfg=OFFLINE, sizes=TINY, runners={"scratch": lessons_scratch})
+    assert given == [TINY]
+    assert [r["notes"] for r in results.values()] == ["instant", "instant", "the lesson's"]
+
+
+def test_a_function_for_an_unknown_approach_is_named(tmp_path):
+    with pytest.raises(ValueError, match=r"Unknown approach.*'linear_probe'"):
+        challenge.run(["scratch"], tmp_path, OFFLINE, TINY, runners={"linear_probe": lambda ctx: {}})
+
+
 @pytest.mark.parametrize("where", ["a file", "under a file", "read-only"])
 def test_an_unusable_results_folder_is_one_sentence(where, tmp_path, unwritable_folder):
     (tmp_path / "notes.txt").write_text("")

@@ -5,6 +5,8 @@ From Python (lesson 06)::
     from tlutils import challenge
     results = challenge.run()                 # results in <cache>/results/flowers102-<profile>
 
+(lesson 06 writes the three approaches in its cells and passes them: ``run(runners=...)``).
+
 From a shell::
 
     python -m tlutils.challenge [--out results/flowers102] [--approaches scratch] [--xla]

@@ -3,7 +3,11 @@ features, fine-tuning the top 20 layers of ResNet50, and training ResNet50 from 
 
 The base is :func:`tlutils.models.pretrained_base`'s: ResNet50 with ImageNet weights in ``full``
 and ``quick``; offline, where Keras cannot download them, the packaged ImageNet EfficientNet-Lite0
-stands in (and is what "from scratch" trains with random weights)."""
+stands in (and is what "from scratch" trains with random weights).
+
+Lesson 06 writes the head, the training steps and the three approaches in its cells and hands
+those to :func:`~tlutils.challenge.runner.run` (``runners=``); tests/test_lesson_code.py keeps
+its copies and these the same."""
 from __future__ import annotations
 
 import time
@@ -21,7 +25,7 @@ from ..config import Config
 from ..files import atomic_path, read_json, write_json
 from ..models import base_application, preprocess_input, pretrained_base, unfreeze_top
 from ..params import count_params
-from .pipeline import cached_features, image_batches, labels_of
+from .pipeline import cached_features, feature_extractor, image_batches, labels_of
 from .sizes import APPROACHES, ChallengeSizes  # noqa: F401 (APPROACHES: the names of RUNNERS)
 from .state import EpochBackup, train_once
 
@@ -81,11 +85,6 @@ def classifier_head(num_classes: int, features: int) -> keras.Sequential:
     return keras.Sequential([keras.Input((features,)), keras.layers.Dropout(0.2),
                              keras.layers.Dense(num_classes, activation="softmax", dtype="float32")],
                             name="head")
-
-
-def feature_extractor(base: keras.Model) -> keras.Model:
-    """The base and global average pooling: one feature vector per image."""
-    return keras.Sequential([base, keras.layers.GlobalAveragePooling2D()])
 
 
 def fit_on_features(head: keras.Model, arrays: dict[str, tuple[np.ndarray, np.ndarray]],
@@ -161,8 +160,10 @@ def feature_extraction(ctx: Context) -> dict[str, Any]:
             "notes": f"head on cached features, {ctx.sizes.views} augmented views per image"}
 
 
-def _fit_images(ctx: Context, model: keras.Model, folder: Path, stage: str, epochs: int,
-                clock: Clock) -> None:
+def fit_images(ctx: Context, model: keras.Model, folder: Path, stage: str, epochs: int,
+               clock: Clock) -> None:
+    """Train ``model`` for ``epochs`` on shuffled, augmented training images, validating on the
+    validation images; resumable (``ctx.callbacks``) and done once (``train_once``)."""
     train = image_batches(ctx.data.train, ctx.sizes, ctx.preprocess, augment_seed=ctx.seed,
                           shuffle_seed=ctx.seed)
     validation = image_batches(ctx.data.validation, ctx.sizes, ctx.preprocess)
@@ -170,7 +171,8 @@ def _fit_images(ctx: Context, model: keras.Model, folder: Path, stage: str, epoc
         train, validation_data=validation, epochs=epochs, verbose=2, callbacks=ctx.callbacks(folder, stage, clock)))
 
 
-def _test_scores(ctx: Context, model: keras.Model, folder: Path) -> dict[str, Any]:
+def score_on_test(ctx: Context, model: keras.Model, folder: Path) -> dict[str, Any]:
+    """:func:`scores` of ``model`` on the test images (kept in ``folder``)."""
     probabilities = model.predict(image_batches(ctx.data.test, ctx.sizes, ctx.preprocess), verbose=0)
     return scores(probabilities, labels_of(ctx.data.test), folder)
 
@@ -191,9 +193,9 @@ def fine_tuning(ctx: Context) -> dict[str, Any]:
         model = on_base(base, head, ctx.sizes.image_size)
         unfreeze_top(base, UNFROZEN_LAYERS, keep_batchnorm_frozen=True)
         compile_model(model, 1e-5, ctx.jit_compile, ctx.sizes.run_eagerly)
-    _fit_images(ctx, model, folder, "fine_tune", ctx.sizes.fine_tune_epochs, clock)
+    fit_images(ctx, model, folder, "fine_tune", ctx.sizes.fine_tune_epochs, clock)
     counts = count_params(model)
-    return {**_test_scores(ctx, model, folder), "seconds": clock.seconds, "epochs": ctx.sizes.fine_tune_epochs,
+    return {**score_on_test(ctx, model, folder), "seconds": clock.seconds, "epochs": ctx.sizes.fine_tune_epochs,
             "trainable": counts.trainable, "frozen": counts.frozen,
             "notes": f"top {UNFROZEN_LAYERS} layers unfrozen, BatchNorm frozen, head from feature extraction"}
 
@@ -207,9 +209,9 @@ def scratch(ctx: Context) -> dict[str, Any]:
         model = on_base(base, classifier_head(ctx.data.num_classes, base.output.shape[-1]),
                         ctx.sizes.image_size)
         compile_model(model, 1e-3, ctx.jit_compile, ctx.sizes.run_eagerly)
-    _fit_images(ctx, model, folder, "scratch", ctx.sizes.scratch_epochs, clock)
+    fit_images(ctx, model, folder, "scratch", ctx.sizes.scratch_epochs, clock)
     counts = count_params(model)
-    return {**_test_scores(ctx, model, folder), "seconds": clock.seconds, "epochs": ctx.sizes.scratch_epochs,
+    return {**score_on_test(ctx, model, folder), "seconds": clock.seconds, "epochs": ctx.sizes.scratch_epochs,
             "trainable": counts.trainable, "frozen": counts.frozen,
             "notes": "random initialisation, all layers trained"}
 

@@ -1,4 +1,7 @@
-"""Flowers-102 input pipelines: one shared augmentation, images for training, cached features."""
+"""Flowers-102 input pipelines: one shared augmentation, images for training, cached features.
+
+Lesson 06 writes ``augmentation``, ``image_batches``, ``feature_extractor`` and
+``extract_features`` in its cells (tests/test_lesson_code.py keeps the two copies the same)."""
 from __future__ import annotations
 
 import dataclasses
@@ -67,6 +70,21 @@ def image_batches(ds: tf.data.Dataset, sizes: ChallengeSizes, preprocess: Prepro
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
+def feature_extractor(base: keras.Model) -> keras.Model:
+    """The base and global average pooling: one feature vector per image."""
+    return keras.Sequential([base, keras.layers.GlobalAveragePooling2D()])
+
+
+def extract_features(extractor: keras.Model, ds: tf.data.Dataset, sizes: ChallengeSizes, preprocess: Preprocess,
+                     augment_seed: int | None = None) -> np.ndarray:
+    """The frozen ``extractor``'s features of every image of ``ds``, in order (one augmented view
+    of each when ``augment_seed`` is set)."""
+    # Inference keeps no activations for a backward pass, so it affords larger batches.
+    batches = image_batches(ds, dataclasses.replace(sizes, batch_size=2 * sizes.batch_size), preprocess,
+                            augment_seed)
+    return extractor.predict(batches.map(lambda images, labels: images), verbose=0)
+
+
 def labels_of(ds: tf.data.Dataset) -> np.ndarray:
     """All labels of an unbatched (image, label) dataset, in order."""
     return np.array([int(label) for label in ds.map(lambda image, label: label)])
@@ -113,10 +131,7 @@ def cached_features(make_extractor: Callable[[], keras.Model], data: ImageData, 
             print(f"  computing features: {name}", flush=True)
             extractor = extractor or make_extractor()
             extractor.run_eagerly = sizes.run_eagerly
-            # Inference keeps no activations for a backward pass, so it affords larger batches.
-            batches = image_batches(ds, dataclasses.replace(sizes, batch_size=2 * sizes.batch_size), preprocess,
-                                    augment_seed)
-            x = extractor.predict(batches.map(lambda i, l: i), verbose=0)
+            x = extract_features(extractor, ds, sizes, preprocess, augment_seed)
             split = name.split("_view")[0]  # every training view has the training labels, in order
             if split not in labels:
                 labels[split] = labels_of(ds)

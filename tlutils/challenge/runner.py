@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from .report import write_report
 from .sizes import SIZES, ChallengeSizes
 from .state import remove_partial_files, results_lock
 
+Runner = Callable[[Context], dict[str, Any]]  # one approach: its result, from the run's context
 OTHER_FOLDER = "choose another output folder with --out (out_dir= in Python)"
 DRIVE_ROOT = Path("/content/drive")
 # Offline, where Flowers-102 cannot be downloaded, the course's tf_flowers photos stand in.
@@ -97,17 +98,19 @@ def run_folder(cfg: Config | None = None, on_drive: bool = False, drive_root: Pa
 
 def run(approaches: Sequence[str] = APPROACHES, out_dir: str | Path | None = None,
         cfg: Config | None = None, sizes: ChallengeSizes | None = None, jit_compile: bool = False,
-        devices: list[str] | None = None,
-        extra_callbacks: Sequence[keras.callbacks.Callback] = ()) -> dict[str, dict[str, Any]]:
+        devices: list[str] | None = None, extra_callbacks: Sequence[keras.callbacks.Callback] = (),
+        runners: Mapping[str, Runner] | None = None) -> dict[str, dict[str, Any]]:
     """Run (or resume) the chosen approaches and write the report into ``out_dir``
     (default: :func:`default_out_dir`). Returns, and reports, every approach finished in
     ``out_dir``: re-running one approach keeps the others' results in the report.
 
     ``sizes`` defaults to the profile's (:data:`SIZES`); ``jit_compile`` opts in to XLA;
     ``devices`` forces a MirroredStrategy over those devices; ``extra_callbacks`` are added to
-    every training stage (the tests use one to simulate an interruption).
+    every training stage (the tests use one to simulate an interruption). ``runners`` maps an
+    approach's name to the function that runs it (default: :data:`~.approaches.RUNNERS`): lesson 06
+    passes the approaches its cells write, the same code (tests/test_lesson_code.py).
     """
-    unknown = set(approaches) - set(APPROACHES)
+    unknown = (set(approaches) | set(runners or {})) - set(APPROACHES)
     if unknown:
         raise InputError(f"Unknown approach(es) {sorted(unknown)}: choose from {', '.join(APPROACHES)}.")
     cfg = cfg or current()
@@ -120,7 +123,8 @@ def run(approaches: Sequence[str] = APPROACHES, out_dir: str | Path | None = Non
         _check_same_run(out_dir, header)
         remove_partial_files(out_dir)  # what a killed run was writing
         try:
-            return _run(approaches, out_dir, cfg, sizes, header, jit_compile, devices, extra_callbacks)
+            return _run(approaches, out_dir, cfg, sizes, header, jit_compile, devices, extra_callbacks,
+                        {**RUNNERS, **(runners or {})})
         except OSError as exc:
             if not is_disk_full(exc):
                 raise
@@ -131,8 +135,8 @@ RERUN = "free some space and run the same command again (it resumes from the las
 
 
 def _run(approaches: Sequence[str], out_dir: Path, cfg: Config, sizes: ChallengeSizes, header: dict[str, Any],
-         jit_compile: bool, devices: list[str] | None,
-         extra_callbacks: Sequence[keras.callbacks.Callback]) -> dict[str, dict[str, Any]]:
+         jit_compile: bool, devices: list[str] | None, extra_callbacks: Sequence[keras.callbacks.Callback],
+         runners: Mapping[str, Runner]) -> dict[str, dict[str, Any]]:
     """:func:`run`, once the folder is held: train what is not finished, then report."""
     strategy = pick_strategy(devices)
     mixed = _use_mixed_precision()
@@ -148,7 +152,7 @@ def _run(approaches: Sequence[str], out_dir: Path, cfg: Config, sizes: Challenge
                 print(f"[{number}/{len(approaches)}] {name}: finished earlier, not re-run")
             else:
                 print(f"[{number}/{len(approaches)}] {name}: running", flush=True)
-                write_json(done, RUNNERS[name](ctx))  # never a half-written result
+                write_json(done, runners[name](ctx))  # never a half-written result
         results = finished_results(out_dir)  # the report always holds every finished approach
         write_report(out_dir, header, results)
     finally:
