@@ -1,7 +1,7 @@
 """The course in a real browser: `make lab` serves a lesson, Chromium runs it through the UI.
 
 The lesson is the opening of lesson 03 (its cells up to its setup cell, which imports TensorFlow,
-transformers and tlutils) plus its own closing quiz cell (a ``tlutils.quiz``), copied into a
+transformers and tlutils) plus its own closing quiz cell (``tlutils.practice.show_quiz``), copied into a
 temporary folder so that the run and its screenshot touch nothing in notebooks/. The quiz is
 answered through the widgets' own labels, read from the same cell. The lessons' own cells are nbval's job; this test
 checks what only a browser shows: JupyterLab's UI runs them, widgets work, no news pop-up.
@@ -23,7 +23,7 @@ from conftest import ROOT
 from test_lab import TOKEN, _free_port, _get
 
 LESSON = ROOT / "notebooks" / "03_bert_tokenization_and_embeddings.ipynb"
-QUIZ_TAG = "quiz"  # the lesson's closing tlutils.quiz cell
+QUIZ_TAG = "quiz"  # the lesson's closing quiz cell (tlutils.practice.show_quiz)
 NEWS = re.compile(r"Jupyter news|newer version|update", re.IGNORECASE)
 TIMEOUT_MS = 45_000
 RUN_TIMEOUT_MS = 150_000  # about 15 s on a quiet machine; the setup cell imports TensorFlow
@@ -37,10 +37,10 @@ def _quiz_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def _quiz_questions(source: str, monkeypatch) -> list:
-    """The questions the quiz cell asks, read by running its code with ``show`` only collecting."""
-    import tlutils.quiz
+    """The questions the quiz cell asks, read by running its code with ``show_quiz`` only collecting."""
+    import tlutils.practice
 
-    monkeypatch.setattr(tlutils.quiz, "show", tlutils.quiz.Quiz)
+    monkeypatch.setattr(tlutils.practice, "show_quiz", tlutils.practice.Quiz)
     namespace: dict = {}
     exec(compile("import tlutils\n" + source, "quiz cell", "exec"), namespace)  # the course's own cell, not user input
     return namespace["quiz"].questions
@@ -131,7 +131,7 @@ def _feedback_after(page, index: int, act) -> str:
 def _answer_quiz(page, questions: list) -> list[tuple[str, str]]:
     """Answer the first multiple-choice and the first numeric question wrongly, then rightly,
     through the widgets; return (question, wrong feedback, right feedback) for each."""
-    from tlutils.quiz import Choice, Number
+    from tlutils.practice import Choice, Number
 
     answered = []
     choice = next(i for i, q in enumerate(questions) if isinstance(q, Choice))
