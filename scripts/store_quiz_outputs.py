@@ -1,5 +1,5 @@
 """Re-store the fallback output of every quiz cell in the lessons after a question in
-tlutils/practice (vision_questions.py, text_questions.py) changed, without re-running the lessons.
+tlutils/practice/questions.toml changed, without re-running the lessons.
 
 Usage: python scripts/store_quiz_outputs.py
 

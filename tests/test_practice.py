@@ -96,6 +96,26 @@ def test_a_predicted_number_agrees_with_what_the_lesson_then_measures(lesson):
     assert question.is_correct(measured), (question.answer, measured)
 
 
+def test_the_questions_file_ships_with_the_package_and_a_bad_entry_is_one_sentence(tmp_path, monkeypatch):
+    """A pip install (Colab) must carry questions.toml; a misspelt field names its lesson and question."""
+    import importlib
+    import tomllib
+
+    bank = importlib.import_module("tlutils.practice.questions")
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["tlutils"]
+    assert any(bank.QUESTIONS_FILE.relative_to(ROOT / "tlutils").match(pattern) for pattern in patterns)
+    broken = tmp_path / "questions.toml"
+    broken.write_text('[[lessons.09]]\nkind = "number"\nquestion = "How many?"\nanswr = 3\nwhy = "Three."\n')
+    monkeypatch.setattr(bank, "QUESTIONS_FILE", broken)
+    bank._lessons.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"questions.toml, lesson 09: .*answr.*How many\?") as error:
+            bank.questions("09")
+        assert "\n" not in str(error.value)
+    finally:
+        bank._lessons.cache_clear()
+
+
 def test_the_five_practice_questions_of_the_source_are_asked():
     asked = " ".join(q.question for n in range(8) for q in practice.questions(f"{n:02d}"))
     for question in ("key difference between feature extraction and fine-tuning",

@@ -2,8 +2,8 @@
 
 One package, because all three answer one question for the learner ("did I get it?"); one module
 per kind of thing, so each stays short and is named for what it holds: ``quiz`` (the widget),
-``questions`` with ``vision_questions`` and ``text_questions`` (the lessons' quiz questions, kept
-out of the notebooks so no cell shows an answer), ``feedback`` (the verdict every check returns),
+``questions`` (the lessons' quiz questions, kept as data in ``questions.toml``, out of the
+notebooks so no cell shows an answer), ``feedback`` (the verdict every check returns),
 ``model_exercises``, ``text_exercises`` and ``accuracy_exercises`` (the checks, by what they
 check) and ``claims`` (``expect_at_least``, a lesson checking its own prose). A notebook calls
 the functions re-exported here::
