@@ -8,12 +8,14 @@ checks what only a browser shows: JupyterLab's UI runs them, widgets work, no ne
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -91,6 +93,30 @@ def _wait_until_serving(server: subprocess.Popen, port: int, seconds: float = 60
             assert server.poll() is None, "make lab exited early"
             assert time.monotonic() < deadline, f"JupyterLab did not answer within {seconds} s"
             time.sleep(0.5)
+
+
+@contextlib.contextmanager
+def lab_page(chromium: str, notebook_dir: Path, home: Path, screenshot: Path) -> Iterator[tuple]:
+    """A Chromium page and the port of a `make lab` serving ``notebook_dir`` (its Jupyter settings
+    under ``home``); afterwards, even after a failure, the page is saved to ``screenshot`` and the
+    server stopped."""
+    port = _free_port()
+    server = _start_lab(notebook_dir, home, port)
+    try:
+        _wait_until_serving(server, port)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--no-proxy-server"])
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.set_default_timeout(TIMEOUT_MS)
+            try:
+                yield page, port
+            finally:
+                page.screenshot(path=screenshot)
+                browser.close()
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
 
 
 def _run_all_cells(page) -> None:
@@ -184,24 +210,8 @@ def test_a_lesson_runs_in_chromium_through_jupyterlab(chromium, tmp_path, monkey
     notebook_dir.mkdir()
     notebook, quiz_source = _lesson_copy(notebook_dir)
     questions = _quiz_questions(quiz_source, monkeypatch)
-    port = _free_port()
-    server = _start_lab(notebook_dir, tmp_path / "jupyter", port)
-    try:
-        _wait_until_serving(server, port)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium,
-                                        args=["--no-sandbox", "--no-proxy-server"])
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            page.set_default_timeout(TIMEOUT_MS)
-            try:
-                _check_lesson_in_browser(page, port, notebook.name, questions)
-            finally:
-                page.screenshot(path=tmp_path / "lesson.png")
-                browser.close()
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+    with lab_page(chromium, notebook_dir, tmp_path / "jupyter", tmp_path / "lesson.png") as (page, port):
+        _check_lesson_in_browser(page, port, notebook.name, questions)
     saved = nbformat.read(notebook, as_version=4)
     code = [c for c in saved.cells if c.cell_type == "code"]
     assert all(c.execution_count for c in code), "the UI did not run every cell"
