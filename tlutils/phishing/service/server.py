@@ -321,13 +321,12 @@ def quiet_native_start_up():
 def load_bundle(bundle: Path | None):
     """The detector from ``bundle``, or from the bundle ``train_detector`` trains or reuses, in
     the profile ``TLUTILS_PROFILE`` names (``tlutils.setup`` points the caches first)."""
-    import tlutils
-
+    from ...environment import setup
     from ..detector import load_detector
     from ..training import train_detector
 
     with quiet_native_start_up():
-        tlutils.setup(verbose=False)
+        setup(verbose=False)
     return load_detector(bundle if bundle is not None else train_detector())
 
 
