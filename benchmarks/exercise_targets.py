@@ -3,8 +3,8 @@
     TLUTILS_PROFILE=offline python benchmarks/exercise_targets.py
 
 Each exercise's solution is run as the notebook runs it, for seeds 0 to 9 (which labelled examples
-it gets, and the head's initialisation); the targets in tlutils/exercises.py (EXERCISE_TARGETS)
-sit below the lowest of these, by the margin named there. Prints one JSON line per exercise.
+it gets, and the head's initialisation); the targets the lessons pass to the checks of
+tlutils.practice (``target=``) sit below the lowest of these. Prints one JSON line per exercise.
 """
 import json
 

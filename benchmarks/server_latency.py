@@ -12,7 +12,7 @@ HTML, the issue's "about 2 KB"):
 3. The pool's size: e-mails per second at concurrency 8 with 1, 2 and 3 scoring threads, in
    this process, the sizes taking turns over several rounds (so that a shared machine's changing
    load falls on all of them alike).
-4. The server as a process (``python -m tlutils.phishing.server --bundle ...``): time to a
+4. The server as a process (``python -m tlutils.phishing.service.server --bundle ...``): time to a
    healthy ``/health``, the first e-mail's latency, p50/p95 at concurrency 1, 8 and 16, requests
    per second, and 503s (a full queue). "before" is the server of commit ``BEFORE`` (one scoring
    at a time behind a lock, eager BERT), extracted with ``git archive`` and run on the same
@@ -69,7 +69,7 @@ def stage_times(detector, payload: dict, repeats: int) -> list[tuple[str, float]
     from tlutils.phishing import cues
     from tlutils.phishing.render import render_email, visible_text
     from tlutils.phishing.screenshot_model import features, head_probabilities
-    from tlutils.phishing.serving import CompiledClassifier
+    from tlutils.phishing.service.serving import CompiledClassifier
     from tlutils.text import encode_texts, predict_logits
 
     text = visible_text(payload["html"])
@@ -92,7 +92,7 @@ def batch_times(detector, payload: dict, repeats: int) -> list[tuple[int, float,
     """(batch size, BERT ms per e-mail, Lite0 ms per e-mail) at batch sizes 1, 4 and 8."""
     from tlutils.phishing.render import render_email
     from tlutils.phishing.screenshot_model import features
-    from tlutils.phishing.serving import CompiledClassifier
+    from tlutils.phishing.service.serving import CompiledClassifier
     from tlutils.text import encode_texts, predict_logits
 
     compiled = CompiledClassifier(detector.text_model)
@@ -110,7 +110,7 @@ def pool_sizes(detector, payloads: list[dict], rounds: int, requests: int = 40) 
     """E-mails per second at concurrency 8 for pools of 1, 2 and 3 threads, taking turns."""
     import concurrent.futures
 
-    from tlutils.phishing.serving import ScoringPool
+    from tlutils.phishing.service.serving import ScoringPool
 
     rates: dict[int, list[float]] = {1: [], 2: [], 3: []}
     for _ in range(rounds):
@@ -127,8 +127,8 @@ def pool_sizes(detector, payloads: list[dict], rounds: int, requests: int = 40) 
 def measure_server(label: str, command: list[str], env: dict, payloads: list[dict], quick: bool) -> dict | None:
     """Start one server, time its start-up and first e-mail, load-test it, stop it (None, said
     in one line, when it does not start)."""
-    from tlutils.phishing.loadtest import load_test, post_json
-    from tlutils.phishing.process import start_server
+    from tlutils.phishing.service.loadtest import load_test, post_json
+    from tlutils.phishing.service.process import start_server
 
     started = time.perf_counter()
     try:
@@ -151,7 +151,7 @@ def measure_server(label: str, command: list[str], env: dict, payloads: list[dic
 def server_commands(bundle: Path, before_tree: Path | None) -> list[tuple[str, list[str], dict]]:
     """(label, command, environment) of each server to measure."""
     # -P: the working directory does not go first on sys.path, so PYTHONPATH picks the tree
-    base = [sys.executable, "-P", "-m", "tlutils.phishing.server", "--bundle", str(bundle)]
+    base = [sys.executable, "-P", "-m", "tlutils.phishing.service.server", "--bundle", str(bundle)]
     rows = []
     if before_tree is not None:
         rows.append((f"before ({BEFORE}, lock)", base, {**os.environ, "PYTHONPATH": str(before_tree)}))
@@ -213,7 +213,7 @@ def main() -> None:
             print(f"| {size} | {bert:.1f} | {lite0:.1f} |")
     else:
         print("No stage or batch tables: this detector has no fine-tuned text_model (bundle format 1).")
-    from tlutils.phishing.serving import prepare_for_serving
+    from tlutils.phishing.service.serving import prepare_for_serving
 
     rates = pool_sizes(prepare_for_serving(detector), payloads, rounds=2 if args.quick else 4)
     print("\n| scoring threads | e-mails/s at concurrency 8, each round | mean |\n|---|---|---|")

@@ -7,7 +7,7 @@
 "use strict";
 
 const BANNER_ID = "tlutils-phishing-banner";
-const SERVER_COMMAND = ".venv/bin/python -m tlutils.phishing.server";
+const SERVER_COMMAND = ".venv/bin/python -m tlutils.phishing.service.server";
 const BANNER_STYLE = `
   .banner { font: 14px/1.4 system-ui, sans-serif; padding: 10px 14px; border-radius: 6px;
             box-shadow: 0 2px 8px rgba(0,0,0,.25); box-sizing: border-box;

@@ -3,8 +3,8 @@
 For each lesson, a master notebook in otter's format is written from the lesson itself: the lesson's
 cells, then one question per exercise, whose prompt is the lesson's "your turn" cell and whose
 solution is its folded worked solution. A locked cell after it records the exercise's own checks,
-as the notebook has them and from a freshly loaded ``tlutils.exercises`` (so redefining a check in
-the notebook earns nothing); the public and the hidden test read those verdicts, with the same
+as the notebook has them and from a freshly loaded copy of the ``tlutils.practice`` module that defines it (so redefining a
+check in the notebook earns nothing); the public and the hidden test read those verdicts, with the same
 measured target and the same refusals of lazy answers (the lesson's own model, a printed count; an
 untrained head falls short of the target). `otter assign`
 turns each master into a student notebook (no solutions, public tests), an autograder notebook
@@ -33,7 +33,7 @@ from notebook_solutions import solution_code  # noqa: E402
 
 OUT = ROOT / "build" / "assignments"
 TARGETS = ("default", "colab")
-CHECK = re.compile(r"tlutils\.exercises\.(check_\w+)")
+CHECK = re.compile(r"tlutils\.practice\.(check_\w+)")
 # Points by what an exercise asks: a count or a call is one step, code that works is two, a model
 # trained to a measured target is three.
 POINTS = {"check_trainable_count": 1, "check_tokenizer_call": 1, "check_gradual_unfreezing": 2,
@@ -66,7 +66,7 @@ class Question:
 
 
 def check_calls(source: str) -> list[str]:
-    """The top-level ``tlutils.exercises.check_*(...)`` calls of a cell (inside ``print`` too)."""
+    """The top-level ``tlutils.practice.check_*(...)`` calls of a cell (inside ``print`` too)."""
     calls = []
     for statement in ast.parse(source).body:
         for node in ast.walk(statement):
@@ -115,12 +115,23 @@ def _locked(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return cell
 
 
+def fresh_call(check: str) -> str:
+    """A ``tlutils.practice.check_*(...)`` call rewritten to call the check from a freshly reloaded
+    copy of the module that defines it, e.g. ``importlib.reload(tlutils.practice.model_exercises)``."""
+    import tlutils.practice
+
+    name = CHECK.search(check).group(1)
+    module = getattr(tlutils.practice, name).__module__
+    return check.replace(f"tlutils.practice.{name}", f"importlib.reload({module}).{name}", 1)
+
+
 def record_cell(q: Question) -> nbformat.NotebookNode:
     """A locked cell that runs the question's checks right after its answer: the grader reads
     these verdicts, because it tests at the end of the notebook, when later questions have reused
     names (``predicted``) and changed shared models (``vgg16_base``). The hidden verdicts come
-    from a freshly loaded ``tlutils.exercises``, so redefining a check in the notebook earns nothing."""
-    fresh = [check.replace("tlutils.exercises.", "importlib.reload(tlutils.exercises).", 1) for check in q.checks]
+    from a freshly loaded copy of the module that defines each check, so redefining a check in the
+    notebook earns nothing."""
+    fresh = [fresh_call(check) for check in q.checks]
     return _locked(_code(f"# For the grader: {q.name}'s checks, recorded now (later questions reuse its names).\n"
                          f"{RECORD}[{q.name!r}] = {{\n"
                          f"    \"public\": [{', '.join(q.checks)}],\n"

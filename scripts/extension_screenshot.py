@@ -43,8 +43,8 @@ def capture(chromium: str, bundle: Path) -> tuple[bytes, dict]:
     from playwright.sync_api import sync_playwright
     from test_phishing_browser import expected_answer, extension_origin, launch, open_email, set_server_address
 
-    from tlutils.phishing.demo import demo_email_list
-    from tlutils.phishing.process import start_server
+    from tlutils.phishing.service.demo import demo_email_list
+    from tlutils.phishing.service.process import start_server
 
     server = start_server(bundle=bundle)
     try:

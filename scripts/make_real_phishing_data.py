@@ -15,7 +15,7 @@ git data, for example::
         --git spamassassin=/m/datasets-spam-assassin.git --git sisimai=/m/set-of-emails.git \\
         --git mail_rb=/m/mail.git --git mailparser_js=/m/mailparser.git --git talon=/m/talon.git
 
-Every message is read with the standard library's ``email`` package (tlutils.phishing.mail). Then:
+Every message is read with the standard library's ``email`` package (scripts/mail_reader.py). Then:
 the collections' anonymisation markers are removed (they would name a collection); e-mails with
 nothing readable are left out; near-duplicates are grouped by their normalised bodies
 (tlutils.phishing.dedup: MinHash over 5-word shingles, whatever the subject) and by a shared
@@ -36,11 +36,12 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling mail_reader.py, also when loaded by path
 
+from mail_reader import read_message  # noqa: E402
 from tlutils.phishing.data import REAL_DIR, is_english  # noqa: E402
 from tlutils.phishing.dedup import groups  # noqa: E402
 from tlutils.phishing.inputs import body_text, readable  # noqa: E402
-from tlutils.phishing.mail import read_message  # noqa: E402
 
 REPOSITORIES = {
     "phishing_pot": ("rf-peixoto/phishing_pot", "8e207b5f465bf72c2326551b1a9b2ba67f3b4ef6"),

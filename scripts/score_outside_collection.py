@@ -15,10 +15,11 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling mail_reader.py, also when loaded by path
 
+from mail_reader import read_message  # noqa: E402
 from tlutils.phishing.data import CORPORA, is_english, load_emails  # noqa: E402
 from tlutils.phishing.inputs import body_text, readable  # noqa: E402
-from tlutils.phishing.mail import read_message  # noqa: E402
 from tlutils.phishing.transfer import rate_interval  # noqa: E402
 
 

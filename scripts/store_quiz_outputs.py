@@ -1,5 +1,5 @@
-"""Re-store the fallback output of every quiz cell in the lessons after a quiz in
-tlutils/quizzes.py changed, without re-running the lessons.
+"""Re-store the fallback output of every quiz cell in the lessons after a question in
+tlutils/practice/questions.toml changed, without re-running the lessons.
 
 Usage: python scripts/store_quiz_outputs.py
 
@@ -25,10 +25,10 @@ def restore_quiz_outputs(path: Path) -> None:
     since it last ran), keeping its execution count."""
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
-        if cell.cell_type != "code" or "tlutils.quiz.show(" not in cell.source or not cell.outputs:
+        if cell.cell_type != "code" or "tlutils.practice.show_quiz(" not in cell.source or not cell.outputs:
             continue
         namespace: dict = {}
-        exec("import tlutils\n" + cell.source, namespace)  # the course's own cell; show() only builds it here
+        exec("import tlutils\n" + cell.source, namespace)  # the course's own cell; show_quiz() only builds it here
         built = namespace.get("quiz") or namespace.get("prediction")
         cell.outputs[0]["data"] = {"text/html": built.to_html(), "text/plain": built.to_text()}
     nbformat.write(nb, path)

@@ -45,7 +45,7 @@ class FakeDetector:
 
 def main(argv: list[str]) -> None:
     """The server's command line, serving :class:`FakeDetector` instead of a bundle."""
-    from tlutils.phishing import server
+    from tlutils.phishing.service import server
 
     server.load_bundle = lambda bundle: FakeDetector()
     server.main(argv)

@@ -67,8 +67,8 @@ def test_the_course_lora_trains_as_many_numbers_as_keras_hubs_enable_lora(cfg):
 
 
 def test_lesson_05_quiz_counts_the_adapters_that_add_lora_adds(cfg):
-    from tlutils import quizzes
+    from tlutils import practice
 
-    rank_8 = next(q for q in quizzes.questions("05") if "Rank-8 LoRA" in q.question)
+    rank_8 = next(q for q in practice.questions("05") if "Rank-8 LoRA" in q.question)
     _, model = load_bert(task="classification", num_labels=2, cfg=cfg)
     assert add_lora(model, rank=8) == rank_8.answer

@@ -28,10 +28,10 @@ def test_every_exercise_becomes_a_question_with_the_lessons_own_check(path):
     exercises = [c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("### Exercise")]
     assert len(questions) == len(exercises) >= 1
     for q in questions:
-        assert q.checks, f"{path.name} {q.name}: the prompt calls no tlutils.exercises check"
+        assert q.checks, f"{path.name} {q.name}: the prompt calls no tlutils.practice check"
         for check in q.checks:  # the worked solution asserts the same check the grader runs
             name = build_assignments.CHECK.search(check).group(1)
-            assert f"tlutils.exercises.{name}(" in q.solution, (path.name, q.name, name)
+            assert f"tlutils.practice.{name}(" in q.solution, (path.name, q.name, name)
         assert q.points in (1, 2, 3)
 
 
@@ -81,7 +81,7 @@ def test_the_student_notebook_hides_solutions_and_hidden_tests(built):
         assert "'hidden': True" not in public and "'hidden': True" in hidden
         records = [c for c in student.cells if build_assignments.RECORD in c.source]
         assert len(records) == len(questions) + 1 and all(not c.metadata.get("editable", True) for c in records)
-        assert all("importlib.reload(tlutils.exercises)" in c.source for c in records[1:])
+        assert all("importlib.reload(tlutils.practice." in c.source for c in records[1:])
 
 
 def test_colab_and_jupyterhub_versions(built):
@@ -125,7 +125,7 @@ def _predict_once(notebook, question: str, name: str) -> None:
     names = [q.name for q in build_assignments.questions(nbformat.read(check_assignments.lesson_path(GRADED),
                                                                        as_version=4))]
     cell = cells[names.index(question)]
-    first_check = cell.source.index("\nfeedback = tlutils.exercises.check_")  # the solution's own check
+    first_check = cell.source.index("\nfeedback = tlutils.practice.check_")  # the solution's own check
     assert f"def {name}(" in cell.source[:first_check]
     cell.source = cell.source[:first_check] + MEMO.format(name=name) + cell.source[first_check:]
     nbformat.write(nb, notebook)
@@ -158,9 +158,10 @@ def test_grading_gives_full_marks_and_nothing_for_lazy_answers(built, tmp_path, 
 def test_a_blank_notebook_records_no_right_answer(built):
     """The blank student notebook scores nothing: each of its answer cells, as handed out, run with
     the lesson's set-up (its offline tokenizer, its course set-up), then the locked cell after it that
-    records the verdicts otter grades (public ones and hidden ones from a freshly loaded
-    tlutils.exercises), records no right answer. Cheaper than grading it with otter (which re-runs
-    the whole lesson); otter turning wrong verdicts into 0 points is the previous test's."""
+    records the verdicts otter grades (public ones and hidden ones from freshly loaded copies of
+    the tlutils.practice modules that define the checks), records no right answer. Cheaper than
+    grading it with otter (which re-runs the whole lesson); otter turning wrong verdicts into 0
+    points is the previous test's."""
     import importlib
     import importlib.util
     import types
@@ -172,17 +173,23 @@ def test_a_blank_notebook_records_no_right_answer(built):
     student = nbformat.read(next((built["default"] / "student").glob("*.ipynb")), as_version=4)
     cells = student.cells
     answers = [i for i, c in enumerate(cells) if check_assignments.ANSWER_TAG in c.metadata.get("tags", [])]
-    loaded = importlib.import_module("tlutils.exercises")
-    spec = importlib.util.find_spec("tlutils.exercises")
-    fresh = importlib.util.module_from_spec(spec)  # a fresh copy; this process keeps its own module
-    sys.modules[spec.name] = fresh  # where its dataclasses look themselves up while it loads
-    try:
-        spec.loader.exec_module(fresh)
-    finally:
-        sys.modules[spec.name] = loaded
+
+    def fresh_copy(module):
+        """A fresh copy of a module, as ``importlib.reload`` gives; this process keeps its own."""
+        spec = importlib.util.find_spec(module.__name__)
+        fresh = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = fresh  # where its dataclasses look themselves up while it loads
+        try:
+            spec.loader.exec_module(fresh)
+        finally:
+            sys.modules[spec.name] = module
+        reloaded.append(spec.name)
+        return fresh
+
+    reloaded: list[str] = []
     cfg = tlutils.setup("offline", verbose=False)
     namespace = {"tlutils": tlutils, "cfg": cfg, "np": __import__("numpy"), "graded_answers": {},
-                 "importlib": types.SimpleNamespace(reload=lambda module: fresh),
+                 "importlib": types.SimpleNamespace(reload=fresh_copy),
                  "tokenizer": BertTokenizerFast.from_pretrained(tlutils.text.pretrained_source("bert-base-uncased", cfg))}
     for i in answers:
         assert build_assignments.RECORD in cells[i + 1].source and not cells[i + 1].metadata.get("editable", True)
@@ -190,7 +197,9 @@ def test_a_blank_notebook_records_no_right_answer(built):
         exec(cells[i + 1].source, namespace)
     recorded = namespace["graded_answers"]
     assert sorted(recorded) == ["q1", "q2", "q3"]
+    assert reloaded and all(name.startswith("tlutils.practice.") for name in reloaded), reloaded
     for name, verdicts in recorded.items():
         assert len(verdicts["public"]) == len(verdicts["hidden"]) >= 1, name
         assert not any(verdicts["public"]) and not any(verdicts["hidden"]), (name, verdicts)
-        assert all(str(v).startswith(("Not quite", fresh.NOT_ANSWERED)) for v in verdicts["hidden"]), (name, verdicts)
+        assert all(str(v).startswith(("Not quite", tlutils.practice.NOT_ANSWERED)) for v in verdicts["hidden"]), \
+            (name, verdicts)

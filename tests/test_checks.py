@@ -4,7 +4,7 @@ import dataclasses
 import pytest
 
 from tlutils import PROFILES
-from tlutils.checks import expect_at_least
+from tlutils.practice import expect_at_least
 
 
 def test_claim_that_holds_is_reported(capsys):

@@ -1,4 +1,4 @@
-"""tlutils.exercises: every check accepts the right answer and rejects typical wrong ones,
+"""tlutils.practice's exercise checks: every check accepts the right answer and rejects typical wrong ones,
 each with one sentence that says what is wrong."""
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import keras
 import numpy as np
 import pytest
 
-from tlutils import exercises
-from tlutils.exercises import Feedback
+from tlutils import practice
+from tlutils.practice import Feedback
 
 
 def _one_sentence(feedback: Feedback) -> None:
@@ -30,34 +30,34 @@ def head_on(base, units):
 def test_trainable_count_right_and_wrong_without_giving_the_answer(vgg16):
     model = head_on(vgg16, 128)
     right = 512 * 128 + 128 + 128 * 5 + 5
-    assert exercises.check_trainable_count(model, right)
+    assert practice.check_trainable_count(model, right)
     for wrong in (right - 5, 512 * 128 + 128 * 5, right + 14_714_688):
-        feedback = exercises.check_trainable_count(model, wrong)
+        feedback = practice.check_trainable_count(model, wrong)
         assert not feedback and f"{right:,}" not in str(feedback) and str(right) not in str(feedback)
-        assert f"{right:,}" in exercises.reveal()  # the answer, only when asked for
+        assert f"{right:,}" in practice.reveal()  # the answer, only when asked for
         _one_sentence(feedback)
-    assert "biases" in str(exercises.check_trainable_count(model, 512 * 128 + 128 * 5))
-    assert "frozen" in str(exercises.check_trainable_count(model, right + 14_714_688))
+    assert "biases" in str(practice.check_trainable_count(model, 512 * 128 + 128 * 5))
+    assert "frozen" in str(practice.check_trainable_count(model, right + 14_714_688))
 
 
 def test_trainable_count_refuses_the_lessons_model_and_printed_counts(vgg16):
     """Lesson 01's lazy answer: the lesson's own model and the count printed above it."""
     lesson_model = head_on(vgg16, 256)
     printed = 512 * 256 + 256 + 256 * 5 + 5  # 132,613
-    lazy = exercises.check_trainable_count(lesson_model, printed, lesson_models=[lesson_model])
+    lazy = practice.check_trainable_count(lesson_model, printed, lesson_models=[lesson_model])
     assert not lazy and "lesson's own model" in str(lazy)
     _one_sentence(lazy)
-    unchanged = exercises.check_trainable_count(head_on(vgg16, 256), printed, printed=[printed])
+    unchanged = practice.check_trainable_count(head_on(vgg16, 256), printed, printed=[printed])
     assert not unchanged and "printed above" in str(unchanged)
     small = head_on(vgg16, 128)
-    assert exercises.check_trainable_count(small, 512 * 128 + 128 + 645, lesson_models=[lesson_model],
+    assert practice.check_trainable_count(small, 512 * 128 + 128 + 645, lesson_models=[lesson_model],
                                            printed=[printed])
 
 
 @pytest.mark.parametrize("placeholder", [..., None])
 def test_an_unanswered_exercise_says_so_and_does_not_raise(vgg16, placeholder):
-    feedback = exercises.check_trainable_count(head_on(vgg16, 8), placeholder)
-    assert not feedback and str(feedback) == exercises.NOT_ANSWERED
+    feedback = practice.check_trainable_count(head_on(vgg16, 8), placeholder)
+    assert not feedback and str(feedback) == practice.NOT_ANSWERED
 
 
 # -- gradual unfreezing ------------------------------------------------------------------------
@@ -75,13 +75,13 @@ def test_gradual_unfreezing_block_by_block_passes(vgg16):
     for n in (4, 8, 12):
         _unfreeze_top(vgg16, n)
         stages.append([layer.name for layer in vgg16.layers if layer.trainable])
-    assert exercises.check_gradual_unfreezing(vgg16, stages)
+    assert practice.check_gradual_unfreezing(vgg16, stages)
 
 
 def test_gradual_unfreezing_refuses_names_typed_without_unfreezing(vgg16):
     """Lesson 02's lazy answer: the right lists of names, with the base left as it was."""
     _unfreeze_top(vgg16, 4)  # the lesson leaves block 5 unfrozen
-    feedback = exercises.check_gradual_unfreezing(vgg16, [_top(vgg16, 4), _top(vgg16, 8), _top(vgg16, 12)])
+    feedback = practice.check_gradual_unfreezing(vgg16, [_top(vgg16, 4), _top(vgg16, 8), _top(vgg16, 12)])
     assert not feedback and "do not only list their names" in str(feedback)
     _one_sentence(feedback)
 
@@ -96,7 +96,7 @@ def test_gradual_unfreezing_refuses_names_typed_without_unfreezing(vgg16):
     (lambda b: [["block5_pool"], _top(b, 4)], "trains no layer"),
 ])
 def test_gradual_unfreezing_rejects_wrong_schedules(vgg16, stages, says):
-    feedback = exercises.check_gradual_unfreezing(vgg16, stages(vgg16))
+    feedback = practice.check_gradual_unfreezing(vgg16, stages(vgg16))
     assert not feedback and says in str(feedback), str(feedback)
     _one_sentence(feedback)
 
@@ -108,7 +108,7 @@ def test_gradual_unfreezing_ignores_frozen_batchnorm():
                              keras.layers.Dense(4, name="top")])
     base.get_layer("low").trainable = False
     base.get_layer("bn").trainable = False
-    assert exercises.check_gradual_unfreezing(base, [["top"], ["mid", "top"]])
+    assert practice.check_gradual_unfreezing(base, [["top"], ["mid", "top"]])
 
 
 # -- pooling -----------------------------------------------------------------------------------
@@ -122,8 +122,8 @@ def masked_mean(hidden, mask):
 
 
 def test_pooling_accepts_masked_max_and_mean():
-    assert exercises.check_pooling(masked_max, "max")
-    assert exercises.check_pooling(masked_mean, "mean")
+    assert practice.check_pooling(masked_max, "max")
+    assert practice.check_pooling(masked_mean, "mean")
 
 
 @pytest.mark.parametrize("pool, kind, says", [
@@ -136,7 +136,7 @@ def test_pooling_accepts_masked_max_and_mean():
     (lambda h, m: 1 / 0, "max", "ZeroDivisionError"),
 ])
 def test_pooling_rejects_wrong_functions(pool, kind, says):
-    feedback = exercises.check_pooling(pool, kind)
+    feedback = practice.check_pooling(pool, kind)
     assert not feedback and says in str(feedback), str(feedback)
 
 
@@ -144,12 +144,12 @@ def test_pooling_not_written_yet():
     def pool(hidden, mask):
         ...
 
-    assert str(exercises.check_pooling(pool)).startswith(exercises.NOT_ANSWERED)
+    assert str(practice.check_pooling(pool)).startswith(practice.NOT_ANSWERED)
 
 
 def test_pooling_kind_must_be_known():
     with pytest.raises(ValueError, match="'max' or 'mean'"):
-        exercises.check_pooling(masked_max, "median")
+        practice.check_pooling(masked_max, "median")
 
 
 # -- tokenizer call ----------------------------------------------------------------------------
@@ -169,7 +169,7 @@ SHORT = ["Great film.", "Boring."]
 
 def test_tokenizer_call_right(tokenizer):
     batch = tokenizer(TEXTS, padding="max_length", truncation=True, max_length=16, return_tensors="np")
-    assert exercises.check_tokenizer_call(tokenizer, TEXTS, batch, 16)
+    assert practice.check_tokenizer_call(tokenizer, TEXTS, batch, 16)
 
 
 @pytest.mark.parametrize("kwargs, says", [
@@ -181,14 +181,14 @@ def test_tokenizer_call_right(tokenizer):
 def test_tokenizer_call_rejects_the_usual_slips(tokenizer, kwargs, says):
     texts = SHORT if kwargs["padding"] is True else TEXTS  # pad to the longest: all shorter than 16
     batch = tokenizer(texts, return_tensors="np", **kwargs)
-    feedback = exercises.check_tokenizer_call(tokenizer, texts, batch, 16)
+    feedback = practice.check_tokenizer_call(tokenizer, texts, batch, 16)
     assert not feedback and says in str(feedback), str(feedback)
 
 
 def test_tokenizer_call_wants_all_texts_in_one_batch(tokenizer):
     batch = tokenizer(TEXTS[0], padding="max_length", truncation=True, max_length=16, return_tensors="np")
     batch = {key: value[0] for key, value in batch.items()}
-    assert "all 3 texts" in str(exercises.check_tokenizer_call(tokenizer, TEXTS, batch, 16))
+    assert "all 3 texts" in str(practice.check_tokenizer_call(tokenizer, TEXTS, batch, 16))
 
 
 # -- threshold ---------------------------------------------------------------------------------
@@ -199,10 +199,10 @@ def test_threshold_best_on_validation_passes_and_others_fail():
     candidates = np.unique(probabilities)
     accuracy = [np.mean((probabilities >= t) == labels) for t in candidates]
     best = float(candidates[int(np.argmax(accuracy))])
-    assert exercises.check_threshold(best, probabilities, labels)
-    assert not exercises.check_threshold(0.9, probabilities, labels)
-    assert "between 0 and 1" in str(exercises.check_threshold(45, probabilities, labels))
-    assert "labels" in str(exercises.check_threshold(0.5, probabilities[:10], labels))
+    assert practice.check_threshold(best, probabilities, labels)
+    assert not practice.check_threshold(0.9, probabilities, labels)
+    assert "between 0 and 1" in str(practice.check_threshold(45, probabilities, labels))
+    assert "labels" in str(practice.check_threshold(0.5, probabilities[:10], labels))
 
 
 def _skewed(rng, n):
@@ -215,12 +215,12 @@ def test_threshold_on_a_skewed_probe_refuses_the_default_and_measures_the_test_s
     """Lesson 04's lazy answer: the default 0.5, which calls every review positive here."""
     rng = np.random.default_rng(0)
     (val_p, val_y), (test_p, test_y) = _skewed(rng, 80), _skewed(rng, 160)
-    lazy = exercises.check_threshold(0.5, val_p, val_y, test_p, test_y, target=0.8)
+    lazy = practice.check_threshold(0.5, val_p, val_y, test_p, test_y, target=0.8)
     assert not lazy and "validation accuracy 0.500" in str(lazy)
     best = float(np.unique(val_p)[np.argmax([np.mean((val_p >= t) == val_y) for t in np.unique(val_p)])])
-    right = exercises.check_threshold(best, val_p, val_y, test_p, test_y, target=0.8)
+    right = practice.check_threshold(best, val_p, val_y, test_p, test_y, target=0.8)
     assert right and "test accuracy" in str(right)
-    assert not exercises.check_threshold(best, val_p, val_y, test_p, 1 - test_y, target=0.8)
+    assert not practice.check_threshold(best, val_p, val_y, test_p, 1 - test_y, target=0.8)
 
 
 # -- a trained model against a target ------------------------------------------------------------
@@ -232,12 +232,12 @@ def test_accuracy_check_passes_a_trained_model_and_refuses_lazy_ones():
     y = np.repeat([0, 1], 100)
     lesson_model = LogisticRegression().fit(x[::2], y[::2])
     mine = LogisticRegression(C=0.5).fit(x[::2], y[::2])
-    assert exercises.check_accuracy(mine, x[1::2], y[1::2], target=0.8, lesson_models=[lesson_model])
-    refused = exercises.check_accuracy(lesson_model, x[1::2], y[1::2], target=0.8, lesson_models=[lesson_model])
+    assert practice.check_accuracy(mine, x[1::2], y[1::2], target=0.8, lesson_models=[lesson_model])
+    refused = practice.check_accuracy(lesson_model, x[1::2], y[1::2], target=0.8, lesson_models=[lesson_model])
     assert not refused and "lesson's own model" in str(refused)
-    copied = exercises.check_accuracy(lambda inputs: y[1::2], x[1::2], y[1::2], target=0.8)  # labels, in order
+    copied = practice.check_accuracy(lambda inputs: y[1::2], x[1::2], y[1::2], target=0.8)  # labels, in order
     assert not copied and "below the target" in str(copied)
-    untrained = exercises.check_accuracy(lambda inputs: np.zeros(len(inputs), int), x[1::2], y[1::2], target=0.8)
+    untrained = practice.check_accuracy(lambda inputs: np.zeros(len(inputs), int), x[1::2], y[1::2], target=0.8)
     assert not untrained and "0.500" in str(untrained)
     for feedback in (refused, copied, untrained):
         _one_sentence(feedback)
@@ -247,13 +247,13 @@ def test_accuracy_check_reads_keras_probabilities_and_unwritten_functions():
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, activation="softmax")])
     model.set_weights([np.array([[5.0, -5.0], [-5.0, 5.0]]), np.zeros(2)])
     x, y = np.array([[1.0, 0.0], [0.0, 1.0]] * 5), np.array([0, 1] * 5)
-    assert exercises.check_accuracy(model, x, y, target=0.9)
+    assert practice.check_accuracy(model, x, y, target=0.9)
 
     def unwritten(inputs):
         ...
 
-    assert str(exercises.check_accuracy(unwritten, x, y, 0.9)).startswith(exercises.NOT_ANSWERED)
-    assert "gave 3 predictions" in str(exercises.check_accuracy(lambda inputs: [0, 1, 0], x, y, 0.9))
+    assert str(practice.check_accuracy(unwritten, x, y, 0.9)).startswith(practice.NOT_ANSWERED)
+    assert "gave 3 predictions" in str(practice.check_accuracy(lambda inputs: [0, 1, 0], x, y, 0.9))
 
 
 # -- sentence features with few labels (lesson 05) ------------------------------------------------
@@ -273,12 +273,12 @@ def test_sentence_features_trains_its_own_probe_and_refuses_weak_or_precomputed_
     def sentiment_vector(texts):
         return np.array([[lexicon.get(t.split()[1], -1.0), 1.0] for t in texts])
 
-    assert exercises.check_sentence_features(sentiment_vector, train, test, target=0.85, labels_per_class=2)
-    weak = exercises.check_sentence_features(lambda texts: np.array([[len(t)] for t in texts], float),
+    assert practice.check_sentence_features(sentiment_vector, train, test, target=0.85, labels_per_class=2)
+    weak = practice.check_sentence_features(lambda texts: np.array([[len(t)] for t in texts], float),
                                              train, test, target=0.85, labels_per_class=2)
     assert not weak and "below the target" in str(weak)
     precomputed = sentiment_vector(test.texts)  # the test vectors, whatever texts it is given
-    lazy = exercises.check_sentence_features(lambda texts: precomputed, train, test, target=0.85, labels_per_class=2)
+    lazy = practice.check_sentence_features(lambda texts: precomputed, train, test, target=0.85, labels_per_class=2)
     assert not lazy and "one vector per text" in str(lazy)
     for feedback in (weak, lazy):
         _one_sentence(feedback)
@@ -290,8 +290,8 @@ GOOD = {"top1": 0.25, "mean_per_class": 0.2, "seconds": 1.5, "epochs": 1, "train
 
 
 def test_new_approach_result_right():
-    assert exercises.check_new_approach(GOOD)
-    assert exercises.check_new_approach({**GOOD, "trainable": np.int64(2050), "top1": np.float32(0.25)})
+    assert practice.check_new_approach(GOOD)
+    assert practice.check_new_approach({**GOOD, "trainable": np.int64(2050), "top1": np.float32(0.25)})
 
 
 @pytest.mark.parametrize("result, says", [
@@ -304,16 +304,16 @@ def test_new_approach_result_right():
     ({**GOOD, "notes": None}, "a str"),
 ])
 def test_new_approach_rejects_what_the_report_cannot_use(result, says):
-    feedback = exercises.check_new_approach(result)
+    feedback = practice.check_new_approach(result)
     assert not feedback and says in str(feedback), str(feedback)
 
 
 def test_new_approach_refuses_the_lessons_own_result():
     """Lesson 06's lazy answer: returning results["feature_extraction"]."""
     existing = {"feature_extraction": dict(GOOD), "fine_tuning": {**GOOD, "top1": 0.5}}
-    feedback = exercises.check_new_approach(existing["feature_extraction"], existing=existing)
+    feedback = practice.check_new_approach(existing["feature_extraction"], existing=existing)
     assert not feedback and "feature_extraction result" in str(feedback)
-    assert exercises.check_new_approach({**GOOD, "top1": 0.3}, existing=existing)
+    assert practice.check_new_approach({**GOOD, "top1": 0.3}, existing=existing)
 
 
 def test_new_approach_result_renders_in_the_report_table():
@@ -329,7 +329,7 @@ def precision_at(recall, false_positive_rate, base_rate):
 
 
 def test_precision_at_base_rate_right():
-    feedback = exercises.check_precision_at_base_rate(precision_at)
+    feedback = practice.check_precision_at_base_rate(precision_at)
     assert feedback and "0.61" in str(feedback)
     _one_sentence(feedback)
 
@@ -344,7 +344,7 @@ def test_precision_at_base_rate_right():
     (lambda r, f, b: "high", "one number"),
 ])
 def test_precision_at_base_rate_rejects_the_usual_slips(function, says):
-    feedback = exercises.check_precision_at_base_rate(function)
+    feedback = practice.check_precision_at_base_rate(function)
     assert not feedback and says in str(feedback), str(feedback)
 
 
@@ -352,8 +352,8 @@ def test_precision_at_base_rate_not_written_yet():
     def unwritten(recall, false_positive_rate, base_rate):
         ...
 
-    assert str(exercises.check_precision_at_base_rate(unwritten)).startswith(exercises.NOT_ANSWERED)
-    assert str(exercises.check_precision_at_base_rate(...)) == exercises.NOT_ANSWERED
+    assert str(practice.check_precision_at_base_rate(unwritten)).startswith(practice.NOT_ANSWERED)
+    assert str(practice.check_precision_at_base_rate(...)) == practice.NOT_ANSWERED
 
 
 def test_head_gradient_check_needs_a_trained_head():
@@ -371,7 +371,7 @@ def test_head_gradient_check_needs_a_trained_head():
     random_head, lesson_head, untrained, trained = new_head(), new_head(), new_head(), new_head()
     trained.compile(optimizer=keras.optimizers.Adam(0.05), loss="sparse_categorical_crossentropy")
     trained.fit(base.predict(x, verbose=0), y, epochs=200, verbose=0)
-    check = lambda head: exercises.check_head_gradient(head, base, x, y, random_head, 3, [lesson_head])
+    check = lambda head: practice.check_head_gradient(head, base, x, y, random_head, 3, [lesson_head])
     assert not check(...) and not check(random_head) and not check(lesson_head)
     assert not check(untrained)
     assert check(trained), check(trained)

@@ -3,15 +3,12 @@ print, and the stored run on the real Flowers-102 that lesson 06 reads."""
 from __future__ import annotations
 
 import csv
-import importlib.util
-import sys
 
 import numpy as np
 import pytest
-from PIL import Image
 from sklearn.metrics import balanced_accuracy_score
 
-from conftest import ROOT
+from photo_sets import assert_small_rgb_jpegs, image_files, load_script
 from tlutils import bootstrap
 from tlutils.challenge.report import stored_run
 from tlutils.config import PROFILES
@@ -21,27 +18,15 @@ MANIFEST = FLOWERS_DIR.with_name("flowers_sources.csv")
 CLASSES = ["daisy", "dandelion", "roses", "sunflowers", "tulips"]
 
 
-def _script(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def _files():
-    return sorted(p for p in FLOWERS_DIR.rglob("*") if p.is_file())
+    return image_files(FLOWERS_DIR)
 
 
 def test_five_flower_classes_of_120_small_rgb_jpegs():
     assert sorted(p.name for p in FLOWERS_DIR.iterdir() if p.is_dir()) == CLASSES
     for name in CLASSES:
         assert len(list((FLOWERS_DIR / name).glob("*.jpg"))) == 120, name
-    for path in _files():
-        with Image.open(path) as image:
-            assert (image.format, image.mode) == ("JPEG", "RGB"), path.name
-            assert max(image.size) <= 160, path.name
-    assert sum(p.stat().st_size for p in _files()) < 5_000_000
+    assert_small_rgb_jpegs(FLOWERS_DIR, max_side=160, max_bytes=5_000_000)
 
 
 def test_every_photo_is_credited_cc_by_to_its_photographer():
@@ -57,7 +42,7 @@ def test_every_photo_is_credited_cc_by_to_its_photographer():
 
 
 def test_the_licence_file_is_read_in_both_of_its_line_forms():
-    credits = _script("make_flower_set").credits(
+    credits = load_script("make_flower_set").credits(
         "All images in this archive are licensed under ...\n"
         "daisy/1_a.jpg CC-BY by A Guy - https://www.flickr.com/photos/x/1/\n"
         "roses/2_b.jpg CC-BY https://www.flickr.com/photos/y/ - by Joe  Martin\n"
@@ -118,7 +103,7 @@ def test_flowers102_rebuild_checks_every_photo_against_the_official_labels():
 
     import scipy.io
 
-    module = _script("flowers102_from_mirrors")
+    module = load_script("flowers102_from_mirrors")
     names = ["lotus", "pink-yellow dahlia?", "sweet pea"]
     labels = np.arange(module.NUM_PHOTOS) % 3 + 1  # 1-based, as in imagelabels.mat
     mat = io.BytesIO()

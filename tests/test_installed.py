@@ -18,6 +18,8 @@ print("sentiment", len(sentiment.train), len(sentiment.validation), len(sentimen
 print("flowers", data.load_tf_flowers(offline).num_classes)
 from tlutils.phishing.data import load_emails
 print("phishing", len(load_emails("train")), len(load_emails("test_realistic")), len(load_emails("test", corpus="real")))
+from tlutils import practice
+print("quiz questions", sum(len(practice.questions("%02d" % n)) for n in range(8)))
 """
 
 
@@ -50,3 +52,6 @@ def test_the_installed_wheel_loads_the_offline_data(tmp_path):
     with gzip.open(real_test, "rt", encoding="utf-8") as lines:  # what the repository ships
         real_count = sum(1 for line in lines if line.strip())
     assert f"phishing 160 250 {real_count}" in done.stdout
+    from tlutils import practice  # the questions ship as data (practice/questions.toml)
+
+    assert f"quiz questions {sum(len(practice.questions(f'{n:02d}')) for n in range(8))}" in done.stdout

@@ -1,19 +1,21 @@
 """The course in a real browser: `make lab` serves a lesson, Chromium runs it through the UI.
 
 The lesson is the opening of lesson 03 (its cells up to its setup cell, which imports TensorFlow,
-transformers and tlutils) plus its own closing quiz cell (a ``tlutils.quiz``), copied into a
+transformers and tlutils) plus its own closing quiz cell (``tlutils.practice.show_quiz``), copied into a
 temporary folder so that the run and its screenshot touch nothing in notebooks/. The quiz is
 answered through the widgets' own labels, read from the same cell. The lessons' own cells are nbval's job; this test
 checks what only a browser shows: JupyterLab's UI runs them, widgets work, no news pop-up.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -23,7 +25,7 @@ from conftest import ROOT
 from test_lab import TOKEN, _free_port, _get
 
 LESSON = ROOT / "notebooks" / "03_bert_tokenization_and_embeddings.ipynb"
-QUIZ_TAG = "quiz"  # the lesson's closing tlutils.quiz cell
+QUIZ_TAG = "quiz"  # the lesson's closing quiz cell (tlutils.practice.show_quiz)
 NEWS = re.compile(r"Jupyter news|newer version|update", re.IGNORECASE)
 TIMEOUT_MS = 45_000
 RUN_TIMEOUT_MS = 150_000  # about 15 s on a quiet machine; the setup cell imports TensorFlow
@@ -37,10 +39,10 @@ def _quiz_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def _quiz_questions(source: str, monkeypatch) -> list:
-    """The questions the quiz cell asks, read by running its code with ``show`` only collecting."""
-    import tlutils.quiz
+    """The questions the quiz cell asks, read by running its code with ``show_quiz`` only collecting."""
+    import tlutils.practice
 
-    monkeypatch.setattr(tlutils.quiz, "show", tlutils.quiz.Quiz)
+    monkeypatch.setattr(tlutils.practice, "show_quiz", tlutils.practice.Quiz)
     namespace: dict = {}
     exec(compile("import tlutils\n" + source, "quiz cell", "exec"), namespace)  # the course's own cell, not user input
     return namespace["quiz"].questions
@@ -93,6 +95,30 @@ def _wait_until_serving(server: subprocess.Popen, port: int, seconds: float = 60
             time.sleep(0.5)
 
 
+@contextlib.contextmanager
+def lab_page(chromium: str, notebook_dir: Path, home: Path, screenshot: Path) -> Iterator[tuple]:
+    """A Chromium page and the port of a `make lab` serving ``notebook_dir`` (its Jupyter settings
+    under ``home``); afterwards, even after a failure, the page is saved to ``screenshot`` and the
+    server stopped."""
+    port = _free_port()
+    server = _start_lab(notebook_dir, home, port)
+    try:
+        _wait_until_serving(server, port)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--no-proxy-server"])
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.set_default_timeout(TIMEOUT_MS)
+            try:
+                yield page, port
+            finally:
+                page.screenshot(path=screenshot)
+                browser.close()
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+
+
 def _run_all_cells(page) -> None:
     """Run > Run All Cells, then wait until every code cell shows its execution count (or one
     shows a traceback)."""
@@ -131,7 +157,7 @@ def _feedback_after(page, index: int, act) -> str:
 def _answer_quiz(page, questions: list) -> list[tuple[str, str]]:
     """Answer the first multiple-choice and the first numeric question wrongly, then rightly,
     through the widgets; return (question, wrong feedback, right feedback) for each."""
-    from tlutils.quiz import Choice, Number
+    from tlutils.practice import Choice, Number
 
     answered = []
     choice = next(i for i, q in enumerate(questions) if isinstance(q, Choice))
@@ -184,24 +210,8 @@ def test_a_lesson_runs_in_chromium_through_jupyterlab(chromium, tmp_path, monkey
     notebook_dir.mkdir()
     notebook, quiz_source = _lesson_copy(notebook_dir)
     questions = _quiz_questions(quiz_source, monkeypatch)
-    port = _free_port()
-    server = _start_lab(notebook_dir, tmp_path / "jupyter", port)
-    try:
-        _wait_until_serving(server, port)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium,
-                                        args=["--no-sandbox", "--no-proxy-server"])
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            page.set_default_timeout(TIMEOUT_MS)
-            try:
-                _check_lesson_in_browser(page, port, notebook.name, questions)
-            finally:
-                page.screenshot(path=tmp_path / "lesson.png")
-                browser.close()
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+    with lab_page(chromium, notebook_dir, tmp_path / "jupyter", tmp_path / "lesson.png") as (page, port):
+        _check_lesson_in_browser(page, port, notebook.name, questions)
     saved = nbformat.read(notebook, as_version=4)
     code = [c for c in saved.cells if c.cell_type == "code"]
     assert all(c.execution_count for c in code), "the UI did not run every cell"

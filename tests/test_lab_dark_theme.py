@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
-import signal
 
 import numpy as np
 import nbformat
 from PIL import Image
-from playwright.sync_api import sync_playwright
 
 from conftest import ROOT
-from test_lab import TOKEN, _free_port
-from test_lab_browser import TIMEOUT_MS, _start_lab, _wait_until_serving
+from test_lab import TOKEN
+from test_lab_browser import lab_page
 
 LESSON = ROOT / "notebooks" / "00_what_a_pretrained_network_knows.ipynb"
 DARK = {"theme": "JupyterLab Dark"}
@@ -43,36 +40,21 @@ def test_lesson_00_figures_read_on_the_dark_theme(chromium, tmp_path):
     settings.parent.mkdir(parents=True)
     settings.write_text(json.dumps(DARK))
     expected = _stored_figures(LESSON)
-    port = _free_port()
-    server = _start_lab(notebooks, home, port)
-    try:
-        _wait_until_serving(server, port)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--no-proxy-server"])
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            page.set_default_timeout(TIMEOUT_MS)
-            try:
-                page.goto(f"http://127.0.0.1:{port}/lab/tree/lesson.ipynb?token={TOKEN}")
-                figures = page.locator(".jp-OutputArea-output img")
-                page.wait_for_function(f"() => document.querySelectorAll('.jp-OutputArea-output img').length >= {expected}")
-                assert page.evaluate("document.body.dataset.jpThemeLight") == "false", "the dark theme is not on"
-                background = page.evaluate(
-                    "getComputedStyle(document.querySelector('.jp-Notebook')).backgroundColor")
-                shots = []
-                for index in range(figures.count()):
-                    figure = figures.nth(index)
-                    figure.scroll_into_view_if_needed()
-                    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=figure.element_handle())
-                    shots.append(np.asarray(Image.open(io.BytesIO(figure.screenshot())).convert("RGB")))
-                captions = page.locator(".jp-MarkdownOutput", has_text="Figure 1.").count()
-                figures.nth(1).scroll_into_view_if_needed()
-            finally:
-                page.screenshot(path=tmp_path / "dark.png")
-                browser.close()
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+    with lab_page(chromium, notebooks, home, tmp_path / "dark.png") as (page, port):
+        page.goto(f"http://127.0.0.1:{port}/lab/tree/lesson.ipynb?token={TOKEN}")
+        figures = page.locator(".jp-OutputArea-output img")
+        page.wait_for_function(f"() => document.querySelectorAll('.jp-OutputArea-output img').length >= {expected}")
+        assert page.evaluate("document.body.dataset.jpThemeLight") == "false", "the dark theme is not on"
+        background = page.evaluate(
+            "getComputedStyle(document.querySelector('.jp-Notebook')).backgroundColor")
+        shots = []
+        for index in range(figures.count()):
+            figure = figures.nth(index)
+            figure.scroll_into_view_if_needed()
+            page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=figure.element_handle())
+            shots.append(np.asarray(Image.open(io.BytesIO(figure.screenshot())).convert("RGB")))
+        captions = page.locator(".jp-MarkdownOutput", has_text="Figure 1.").count()
+        figures.nth(1).scroll_into_view_if_needed()
     page_rgb = np.array([float(v) for v in background[background.index("(") + 1:-1].split(",")[:3]])
     assert _luminance(page_rgb) < 0.3, f"the notebook's background is not dark: {background}"
     assert len(shots) == expected and captions == 1

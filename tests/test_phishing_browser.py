@@ -29,11 +29,11 @@ from playwright.sync_api import sync_playwright
 
 import tlutils
 from chromium_extension import extension_origin, launch, open_email, set_server_address
-from tlutils.phishing.demo import demo_email_list
-from tlutils.phishing.loadtest import load_test, sample_payloads
+from tlutils.phishing.service.demo import demo_email_list
+from tlutils.phishing.service.loadtest import load_test, sample_payloads
 from tlutils.phishing.training import train_detector
-from tlutils.phishing.process import LOOPBACK_OPENER, start_server
-from tlutils.phishing.server import EXTENSION_ORIGIN
+from tlutils.phishing.service.process import LOOPBACK_OPENER, start_server
+from tlutils.phishing.service.server import EXTENSION_ORIGIN
 
 TIMEOUT_MS = 60_000
 

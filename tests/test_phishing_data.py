@@ -9,6 +9,8 @@ import pytest
 from conftest import ROOT
 from tlutils.phishing import data
 
+sys.path.insert(0, str(ROOT / "scripts"))  # mail_reader.py, the scripts' MIME reader (scripts, not a package)
+
 
 def host(url: str) -> str:
     return re.match(r"https?://([^/?]+)", url).group(1)
@@ -131,7 +133,7 @@ def test_language_filter_rejects_norwegian_with_english_links():
 
 
 def test_dates_keep_the_written_year():
-    from tlutils.phishing.mail import _year
+    from mail_reader import _year
 
     assert _year("Sat, Sep 28 02:11:05 2002") == 2002
     assert _year("Mon, 3 Mar 2025 10:00:00 +0100") == 2025
@@ -145,10 +147,19 @@ def test_normalise_removes_what_attackers_vary():
     assert model_text(subject="Sale", html="<img src='https://x.example/a.png'>", text="") == "Sale\n\n(only images)"
 
 
+def test_the_mime_readers_own_example_holds():
+    import doctest
+
+    import mail_reader
+
+    results = doctest.testmod(mail_reader)
+    assert results.attempted >= 1 and not results.failed
+
+
 def test_mime_multipart_charsets_encoded_words_and_attachments():
     from email.message import EmailMessage
 
-    from tlutils.phishing.mail import read_message
+    from mail_reader import read_message
 
     message = EmailMessage()
     message["From"] = "=?iso-8859-1?q?Caf=E9_Z=FCrich?= <news@cafe.example>"

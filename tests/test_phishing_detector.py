@@ -17,7 +17,7 @@ from tlutils.phishing import detector as detector_module
 from tlutils.phishing import evaluation, screenshot_model, training
 from tlutils.phishing.data import load_emails
 from tlutils.phishing.detector import FORMAT_VERSION, load_detector, read_bundle_info
-from tlutils.phishing.server import create_app
+from tlutils.phishing.service.server import create_app
 from test_reliability_round3 import EVASIONS
 
 TEST = load_emails("test", corpus="real")

@@ -22,8 +22,8 @@ from playwright.sync_api import sync_playwright
 
 from chromium_extension import BANNER_ID, banner_text, launch, last_shown, open_email, set_server_address, wait_for
 from conftest import ROOT
-from tlutils.phishing.process import free_port, start_server
-from tlutils.phishing.server import EXTENSION_ORIGIN
+from tlutils.phishing.service.process import free_port, start_server
+from tlutils.phishing.service.server import EXTENSION_ORIGIN
 
 FAKE_SERVER = [sys.executable, str(ROOT / "tests" / "fake_detector.py")]
 
@@ -142,5 +142,5 @@ def test_the_extension_reads_only_its_server_and_keeps_its_verdict_from_the_page
     assert blank["state"] == "cannot-judge" and "no text the fake detector can read" in blank["banner"]
     assert not read_elsewhere and other_record["key"] == "blank"
     assert down["state"] == "unreachable"
-    assert ".venv/bin/python -m tlutils.phishing.server" in down["banner"]
+    assert ".venv/bin/python -m tlutils.phishing.service.server" in down["banner"]
     assert back["key"] == "fine" and back["state"] == "legitimate" and back["url"].startswith(f"{server.url}/demo")

@@ -16,9 +16,9 @@ from fastapi.testclient import TestClient
 from conftest import ROOT
 from fake_detector import FakeDetector
 from tlutils.phishing.data import load_emails
-from tlutils.phishing.loadtest import load_test, sample_payloads
-from tlutils.phishing.process import get_json, start_server
-from tlutils.phishing.server import EXTENSION_ORIGIN, create_app, parse_args
+from tlutils.phishing.service.loadtest import load_test, sample_payloads
+from tlutils.phishing.service.process import get_json, start_server
+from tlutils.phishing.service.server import EXTENSION_ORIGIN, create_app, parse_args
 
 JSON = {"Content-Type": "application/json"}
 EMAIL = {"subject": "Your invoice", "sender": "Payflow <account@payflow.example>",
@@ -142,7 +142,7 @@ def test_a_non_loopback_host_name_is_refused(detector):
 
 
 def test_the_extension_id_follows_from_the_manifest_key():
-    from tlutils.phishing.server import EXTENSION_KEY, extension_id
+    from tlutils.phishing.service.server import EXTENSION_KEY, extension_id
 
     manifest = json.loads((ROOT / "extension" / "manifest.json").read_text())
     assert manifest["key"] == EXTENSION_KEY
@@ -161,7 +161,7 @@ def test_the_demo_inbox_mixes_phishing_and_legitimate_without_labels(client):
 
 
 def test_the_demo_page_shows_email_html_only_in_a_sandboxed_iframe():
-    script = (ROOT / "tlutils" / "phishing" / "static" / "demo.js").read_text()
+    script = (ROOT / "tlutils" / "phishing" / "service" / "static" / "demo.js").read_text()
     assert 'setAttribute("sandbox", "")' in script and "srcdoc" in script
     assert "innerHTML" not in script  # e-mail fields are set as text, never parsed as markup
 
@@ -171,7 +171,7 @@ def test_the_static_files_are_package_data():
     import tomllib
 
     patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["tlutils"]
-    static = sorted(p.relative_to(ROOT / "tlutils") for p in (ROOT / "tlutils" / "phishing" / "static").iterdir())
+    static = sorted(p.relative_to(ROOT / "tlutils") for p in (ROOT / "tlutils" / "phishing" / "service" / "static").iterdir())
     assert static and all(any(s.match(pattern) for pattern in patterns) for s in static)
 
 
@@ -185,7 +185,7 @@ def test_the_command_line_refuses_a_public_host_without_allow_remote(capsys):
 
 
 def test_the_command_says_so_when_the_port_is_taken(fake_server):
-    from tlutils.phishing.server import main
+    from tlutils.phishing.service.server import main
 
     port = int(fake_server.url.rsplit(":", 1)[1])
     with pytest.raises(SystemExit) as stop:
@@ -237,7 +237,7 @@ def test_load_test_stops_starting_requests_after_max_seconds(fake_server):
 
 
 def test_load_test_counts_refused_connections_as_errors():
-    from tlutils.phishing.process import free_port
+    from tlutils.phishing.service.process import free_port
 
     report = load_test(f"http://127.0.0.1:{free_port()}", [EMAIL], requests=3, concurrency=2, timeout=2)
     assert report.errors == 3
@@ -319,7 +319,7 @@ def test_two_emails_are_scored_at_the_same_time():
 
 
 def test_a_full_queue_is_a_503_with_one_sentence():
-    from tlutils.phishing.serving import ScoringPool
+    from tlutils.phishing.service.serving import ScoringPool
 
     detector = BlockingDetector()
     pool = ScoringPool(detector.score, workers=1, max_waiting=1)
@@ -349,8 +349,8 @@ def threaded_server():
 
     import uvicorn
 
-    from tlutils.phishing.http_timeouts import header_deadline_protocol
-    from tlutils.phishing.process import free_port
+    from tlutils.phishing.service.http_timeouts import header_deadline_protocol
+    from tlutils.phishing.service.process import free_port
 
     port = free_port()
     config = uvicorn.Config(create_app(FakeDetector(), body_seconds=0.5), host="127.0.0.1", port=port,
@@ -404,8 +404,8 @@ def test_the_port_is_free_again_while_only_time_wait_connections_remain():
     """A stopped server's accepted connections linger in TIME_WAIT; that must not block a restart."""
     import socket
 
-    from tlutils.phishing.process import free_port
-    from tlutils.phishing.server import check_port_free
+    from tlutils.phishing.service.process import free_port
+    from tlutils.phishing.service.server import check_port_free
 
     port = free_port()
     with socket.socket() as listener:
@@ -428,7 +428,7 @@ def test_a_port_out_of_range_is_one_line(capsys):
 
 
 def test_load_test_arguments_are_checked_in_one_line(capsys):
-    from tlutils.phishing import loadtest
+    from tlutils.phishing.service import loadtest
 
     for argv, words in ((["--concurrency", "0"], "'0' is not a whole number of at least 1"),
                         (["--url", "http://192.168.1.5:8765"], "only to this machine")):
@@ -440,8 +440,8 @@ def test_load_test_arguments_are_checked_in_one_line(capsys):
 
 
 def test_load_test_reports_no_throughput_when_the_server_is_down(capsys):
-    from tlutils.phishing import loadtest
-    from tlutils.phishing.process import free_port
+    from tlutils.phishing.service import loadtest
+    from tlutils.phishing.service.process import free_port
 
     url = f"http://127.0.0.1:{free_port()}"
     assert load_test(url, [EMAIL], requests=3, concurrency=2, timeout=2).requests_per_second == 0
@@ -452,7 +452,7 @@ def test_load_test_reports_no_throughput_when_the_server_is_down(capsys):
 
 
 def test_health_names_the_bundle_folder_and_its_fingerprint(tmp_path):
-    from tlutils.phishing.server import describe
+    from tlutils.phishing.service.server import describe
 
     class SavedDetector(FakeDetector):
         folder = tmp_path / "phishing-detector-offline"
@@ -466,7 +466,7 @@ def test_health_names_the_bundle_folder_and_its_fingerprint(tmp_path):
 def test_native_start_up_lines_stay_off_the_terminal(capfd):
     import os
 
-    from tlutils.phishing.server import quiet_native_start_up
+    from tlutils.phishing.service.server import quiet_native_start_up
 
     with quiet_native_start_up():
         os.write(2, b"I0000 cudart_stub.cc:31] Could not find cuda drivers on your machine\n")

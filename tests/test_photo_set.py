@@ -3,22 +3,19 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import importlib.util
-import sys
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import ROOT
+from photo_sets import assert_small_rgb_jpegs, image_files, load_script
 from tlutils.data import PHOTOS_DIR
 
-SCRIPT = ROOT / "scripts" / "make_photo_set.py"
 MANIFEST = PHOTOS_DIR.with_name("photos_sources.csv")
 
 
 def _files():
-    return sorted(p for p in PHOTOS_DIR.rglob("*") if p.is_file())
+    return image_files(PHOTOS_DIR)
 
 
 def test_five_classes_of_at_least_30_small_rgb_jpegs():
@@ -26,11 +23,7 @@ def test_five_classes_of_at_least_30_small_rgb_jpegs():
     assert len(classes) == 5
     for name in classes:
         assert len(list((PHOTOS_DIR / name).glob("*.jpg"))) >= 30, name
-    for path in _files():
-        with Image.open(path) as image:
-            assert (image.format, image.mode) == ("JPEG", "RGB"), path.name
-            assert max(image.size) <= 256, path.name
-    assert sum(p.stat().st_size for p in _files()) < 4_000_000
+    assert_small_rgb_jpegs(PHOTOS_DIR, max_side=256, max_bytes=4_000_000)
 
 
 def test_every_photo_is_credited_with_a_free_licence_and_none_repeats():
@@ -47,10 +40,7 @@ def test_every_photo_is_credited_with_a_free_licence_and_none_repeats():
 
 
 def test_the_script_rebuilds_identical_files(tmp_path):
-    spec = importlib.util.spec_from_file_location("make_photo_set", SCRIPT)
-    script = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = script  # its dataclasses look themselves up there
-    spec.loader.exec_module(script)
+    script = load_script("make_photo_set")
     if script.installed_version() is None:
         # Not under CI either: rebuilding needs Debian's 95 MB gcompris-qt-data, which the tests
         # do not install; the shipped files are checked above.

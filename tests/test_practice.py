@@ -1,6 +1,6 @@
 """Every lesson ends with Practice: exercises with a check, worked solutions folded in <details>
 (closed in JupyterLab, Colab, GitHub and nbviewer alike; tests/conftest.py has nbval run their code),
-and a quiz whose questions live in tlutils.quizzes (so no cell shows an answer) and whose stored
+and a quiz whose questions live in tlutils.practice.questions (so no cell shows an answer) and whose stored
 output is the HTML fallback. The lessons that measure a number ask the reader to predict it first."""
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import pytest
 
 from conftest import ROOT
 from notebook_solutions import solution_code
-from tlutils import quiz, quizzes
+from tlutils import practice
+from tlutils.practice import quiz
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
@@ -28,12 +29,12 @@ def _practice(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_lesson_has_exercises_with_checks_and_folded_solutions(path):
     nb, cells = _practice(path)
-    exercises = [c for c in cells if c.cell_type == "code" and "tlutils.exercises.check_" in c.source
+    exercises = [c for c in cells if c.cell_type == "code" and "tlutils.practice.check_" in c.source
                  and "..." in c.source]
     solutions = [solution_code(c) for c in cells if solution_code(c) is not None]
     assert 1 <= len(exercises) <= 3 and len(solutions) == len(exercises)
     for code in solutions:
-        assert "tlutils.exercises.check_" in code and "assert " in code
+        assert "tlutils.practice.check_" in code and "assert " in code
         ast.parse(code)
     for cell in nb.cells:  # nothing relies on a viewer honouring source_hidden any more
         assert not cell.metadata.get("jupyter", {}).get("source_hidden"), cell.source[:60]
@@ -47,15 +48,15 @@ def test_lesson_has_exercises_with_checks_and_folded_solutions(path):
 def test_lesson_ends_with_a_quiz_whose_stored_output_is_the_fallback(path):
     nb, cells = _practice(path)
     last = nb.cells[-1]
-    assert last.cell_type == "code" and "tlutils.quiz.show(" in last.source
-    assert "answer=" not in last.source and "why=" not in last.source, "answers belong in tlutils.quizzes"
+    assert last.cell_type == "code" and "tlutils.practice.show_quiz(" in last.source
+    assert "answer=" not in last.source and "why=" not in last.source, "answers belong in tlutils.practice.questions"
     assert "nbval-check-output" in last.metadata.get("tags", [])
     assert last.execution_count and len(last.outputs) == 1
     data = last.outputs[0]["data"]
     assert set(data) == {"text/html", "text/plain"}, "store the fallback only, never widget views"
     assert data["text/html"].count("<details>") >= 4 and "tl-quiz-fallback" in data["text/html"]
     namespace: dict = {}
-    exec("import tlutils\n" + last.source, namespace)  # outside IPython, show() only builds the quiz
+    exec("import tlutils\n" + last.source, namespace)  # outside IPython, show_quiz() only builds the quiz
     built = namespace["quiz"]
     assert data["text/html"] == built.to_html(), "stored fallback is stale: re-run the quiz cell"
     assert "widgets" not in nb.metadata
@@ -63,7 +64,7 @@ def test_lesson_ends_with_a_quiz_whose_stored_output_is_the_fallback(path):
 
 @pytest.mark.parametrize("lesson", [f"{n:02d}" for n in range(8)])
 def test_every_quiz_explains_every_option_and_asks_a_prediction(lesson):
-    questions = quizzes.questions(lesson)
+    questions = practice.questions(lesson)
     assert len(questions) >= 4
     assert all(q.feedback(q.answer).startswith(quiz.CORRECT) for q in questions)
     for q in questions:
@@ -85,18 +86,38 @@ MEASURED = {"00": r"ImageNet weights\s+[\d.]+ ± [\d.]+\s+([\d.]+)",
 @pytest.mark.parametrize("lesson", sorted(MEASURED))
 def test_a_predicted_number_agrees_with_what_the_lesson_then_measures(lesson):
     nb = nbformat.read(next(p for p in NOTEBOOKS if p.name.startswith(lesson)), as_version=4)
-    ask = next(i for i, c in enumerate(nb.cells) if f'tlutils.quizzes.prediction("{lesson}")' in c.source)
+    ask = next(i for i, c in enumerate(nb.cells) if f'tlutils.practice.prediction("{lesson}")' in c.source)
     measuring = next(c for c in nb.cells[ask + 1:] if c.cell_type == "code"
                      and any(re.search(MEASURED[lesson], o.get("text", "")) for o in c.outputs))
     text = next(o["text"] for o in measuring.outputs if re.search(MEASURED[lesson], o.get("text", "")))
     value = re.search(MEASURED[lesson], text).group(1)
     measured = len(ast.literal_eval(value)) if lesson == "03" else float(value)
-    question = quizzes.prediction(lesson)[0]
+    question = practice.prediction(lesson)[0]
     assert question.is_correct(measured), (question.answer, measured)
 
 
+def test_the_questions_file_ships_with_the_package_and_a_bad_entry_is_one_sentence(tmp_path, monkeypatch):
+    """A pip install (Colab) must carry questions.toml; a misspelt field names its lesson and question."""
+    import importlib
+    import tomllib
+
+    bank = importlib.import_module("tlutils.practice.questions")
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["tlutils"]
+    assert any(bank.QUESTIONS_FILE.relative_to(ROOT / "tlutils").match(pattern) for pattern in patterns)
+    broken = tmp_path / "questions.toml"
+    broken.write_text('[[lessons.09]]\nkind = "number"\nquestion = "How many?"\nanswr = 3\nwhy = "Three."\n')
+    monkeypatch.setattr(bank, "QUESTIONS_FILE", broken)
+    bank._lessons.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"questions.toml, lesson 09: .*answr.*How many\?") as error:
+            bank.questions("09")
+        assert "\n" not in str(error.value)
+    finally:
+        bank._lessons.cache_clear()
+
+
 def test_the_five_practice_questions_of_the_source_are_asked():
-    asked = " ".join(q.question for n in range(8) for q in quizzes.questions(f"{n:02d}"))
+    asked = " ".join(q.question for n in range(8) for q in practice.questions(f"{n:02d}"))
     for question in ("key difference between feature extraction and fine-tuning",
                      "Why use a low learning rate", "When should you use feature extraction instead of fine-tuning",
                      "How does BERT encode input text", "role of the GlobalAveragePooling2D layer"):

@@ -1,4 +1,4 @@
-"""tlutils.quiz: feedback of each kind of question, the widgets, and the fallback GitHub shows."""
+"""tlutils.practice.quiz: feedback of each kind of question, the widgets, and the fallback GitHub shows."""
 from __future__ import annotations
 
 import sys
@@ -6,8 +6,8 @@ import types
 
 import pytest
 
-from tlutils import quiz
-from tlutils.quiz import Choice, Number, Quiz
+from tlutils.practice import quiz
+from tlutils.practice.quiz import Choice, Number, Quiz
 
 QUESTIONS = [
     Choice("What does trainable=False do?", ["Deletes the layer", "Stops its weight updates", "Shrinks it"],
@@ -119,13 +119,13 @@ def test_show_enables_colab_widget_manager(monkeypatch):
     colab.output = output
     monkeypatch.setitem(sys.modules, "google.colab", colab)
     monkeypatch.setitem(sys.modules, "google.colab.output", output)
-    quiz.show(QUESTIONS)
+    quiz.show_quiz(QUESTIONS)
     assert calls == ["on"]
 
 
 def test_show_outside_colab_touches_nothing(monkeypatch):
     monkeypatch.delitem(sys.modules, "google.colab", raising=False)
-    assert isinstance(quiz.show(QUESTIONS[:1]), Quiz)
+    assert isinstance(quiz.show_quiz(QUESTIONS[:1]), Quiz)
 
 
 def test_an_empty_quiz_is_refused():

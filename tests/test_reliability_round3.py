@@ -21,9 +21,10 @@ from tlutils.challenge import __main__ as challenge_main
 from tlutils.challenge import pipeline, runner
 from tlutils.downloads import HUB_METADATA_SECONDS
 from tlutils.errors import FolderError
-from tlutils.phishing import inputs, server
+from tlutils.phishing import inputs
 from tlutils.phishing.html_reader import visible_text
-from tlutils.phishing.serving import ScoringPool
+from tlutils.phishing.service import server
+from tlutils.phishing.service.serving import ScoringPool
 from test_downloads import _learners_own_from_pretrained, seconds_to_error
 
 # --- Saves replace the previous copy only once the new one is whole -------------------------------

@@ -10,7 +10,7 @@ from playwright.sync_api import sync_playwright
 
 from conftest import ROOT
 from notebook_solutions import solution_code
-from tlutils import quizzes
+from tlutils import practice
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
@@ -69,7 +69,7 @@ def test_no_solution_quiz_answer_or_widget_repr_is_visible_until_opened(pages):
         lesson = nb.metadata.get("tlutils", {}).get("lesson") or uri.rsplit("/", 1)[1][:2]
         assert not any(page.evaluate(DETAILS_STATE)), f"{lesson}: a <details> is open"
         solutions = [code for code in map(solution_code, nb.cells) if code]
-        questions = quizzes.questions(lesson)
+        questions = practice.questions(lesson)
         lines = [_own_line(code, nb) for code in solutions]
         answers = [q.why for q in questions]
         visible, quiz = page.evaluate(VISIBLE_TEXT), page.evaluate(QUIZ_TEXT)

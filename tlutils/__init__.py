@@ -19,11 +19,11 @@ from .environment import current, setup
 from .params import ParamCounts, count_params
 
 __all__ = ["PROFILES", "Config", "DownloadError", "ParamCounts", "count_params", "current",
-           "setup", "adapters", "bootstrap", "checks", "data", "exercises", "features", "gradients", "layers", "lite0",
-           "models", "plots", "quiz", "quizzes", "text", "widgets"]
+           "setup", "adapters", "bootstrap", "data", "features", "gradients", "layers", "lite0",
+           "models", "plots", "practice", "text", "widgets"]
 
-_SUBMODULES = {"adapters", "bootstrap", "checks", "data", "exercises", "features", "gradients", "layers", "lite0",
-               "models", "plots", "quiz", "quizzes", "text", "widgets"}
+_SUBMODULES = {"adapters", "bootstrap", "data", "features", "gradients", "layers", "lite0",
+               "models", "plots", "practice", "text", "widgets"}
 
 
 def __getattr__(name: str) -> Any:

@@ -2,18 +2,19 @@
 
 The questions live in the lesson's own cell::
 
-    tlutils.quiz.show([
-        tlutils.quiz.Choice("What does freezing a layer do?",
-                            ["It deletes the layer", "Training no longer changes its weights"],
-                            answer=1, why="A frozen layer still runs forward; only its updates stop.",
-                            reasons=["A frozen layer is still part of the model and still computes.", ""]),
-        tlutils.quiz.Number("How many parameters does Dense(5) on 256 inputs have?",
-                            answer=1285, why="256 x 5 weights + 5 biases."),
+    from tlutils.practice.quiz import Choice, Number, show_quiz
+    show_quiz([
+        Choice("What does freezing a layer do?",
+               ["It deletes the layer", "Training no longer changes its weights"],
+               answer=1, why="A frozen layer still runs forward; only its updates stop.",
+               reasons=["A frozen layer is still part of the model and still computes.", ""]),
+        Number("How many parameters does Dense(5) on 256 inputs have?",
+               answer=1285, why="256 x 5 weights + 5 biases."),
     ])
 
-The lessons keep their questions in :mod:`tlutils.quizzes`, so that a reader of the notebook (on
-GitHub, nbviewer or Colab, where a cell's source is always shown) does not see the answers in the
-code: the cell is ``tlutils.quiz.show(tlutils.quizzes.questions("00"), title=...)``.
+The lessons keep their questions in :mod:`tlutils.practice.questions`, so that a reader of the
+notebook (on GitHub, nbviewer or Colab, where a cell's source is always shown) does not see the
+answers in the code: the cell is ``tlutils.practice.show_quiz(tlutils.practice.questions("00"), title=...)``.
 
 A multiple-choice question explains every option: ``reasons[i]`` says why option ``i`` is wrong
 (the right option's entry may stay empty: ``why`` explains it), and picking an option shows that
@@ -41,8 +42,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from .environment import in_colab
-from .widgets import WIDGET_MIME, mimebundle
+from ..environment import in_colab
+from ..widgets import WIDGET_MIME, mimebundle
 
 CORRECT = "Correct."
 WRONG = "Not quite."
@@ -322,13 +323,13 @@ def _enable_colab_widgets() -> None:
         output.enable_custom_widget_manager()
 
 
-def show(questions: Sequence[Question], title: str = "Quiz") -> Quiz:
-    """Display a quiz (in a notebook) and return it, e.g. ``quiz = tlutils.quiz.show([...])``.
+def show_quiz(questions: Sequence[Question], title: str = "Quiz") -> Quiz:
+    """Display a quiz (in a notebook) and return it, e.g. ``quiz = show_quiz([...])``.
 
     Example:
         >>> import contextlib, io
         >>> with contextlib.redirect_stdout(io.StringIO()):  # under IPython it is also displayed
-        ...     quiz = show([Number("Tokens in '[CLS] hi [SEP]'?", 3, why="Two special ones and hi.")])
+        ...     quiz = show_quiz([Number("Tokens in '[CLS] hi [SEP]'?", 3, why="Two special ones and hi.")])
         >>> quiz.answer(0, 4)
         'Not quite: 4 is too high. Two special ones and hi.'
     """

@@ -1,6 +1,6 @@
 """What ``POST /score`` accepts: checks on the raw request, each failure one sentence and a status.
 
-The scoring server (:mod:`tlutils.phishing.server`) reads the body itself instead of letting
+The scoring server (:mod:`tlutils.phishing.service.server`) reads the body itself instead of letting
 FastAPI parse it, so that every kind of bad input gets its own status and one clear sentence
 (FastAPI's default is a list of pydantic errors). The order of the checks is the order a reader
 would look: content type, size, encoding, JSON, fields.
@@ -12,7 +12,7 @@ would look: content type, size, encoding, JSON, fields.
 >>> parse_score_body(b'{"subject": "Hi"}', "application/json", max_chars=1000)
 Traceback (most recent call last):
 ...
-tlutils.phishing.score_request.BadRequest: 422: The request lacks the field 'sender'; send subject, sender and html or text.
+tlutils.phishing.service.score_request.BadRequest: 422: The request lacks the field 'sender'; send subject, sender and html or text.
 """
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 # Loopback never goes through a proxy, whatever http_proxy says.
 LOOPBACK_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-SERVER_COMMAND = [sys.executable, "-m", "tlutils.phishing.server"]
+SERVER_COMMAND = [sys.executable, "-m", "tlutils.phishing.service.server"]
 
 
 def is_loopback(host: str) -> bool:
@@ -90,7 +90,7 @@ class ServerProcess:
 
 def start_server(*, bundle: Path | None = None, port: int | None = None, command: list[str] | None = None,
                  wait_seconds: float = 300.0, env: dict[str, str] | None = None) -> ServerProcess:
-    """Start ``python -m tlutils.phishing.server`` in the background and wait for ``/health``.
+    """Start ``python -m tlutils.phishing.service.server`` in the background and wait for ``/health``.
 
     ``command`` replaces the server's command (the tests start one with a fake detector); ``env``
     its environment (default: this process's).

@@ -1,8 +1,8 @@
 """A lesson's claims, checked in code with a margin rather than by eye."""
 from __future__ import annotations
 
-from .config import Config
-from .environment import current
+from ..config import Config
+from ..environment import current
 
 
 def expect_at_least(value: float, minimum: float, claim: str, cfg: Config | None = None,

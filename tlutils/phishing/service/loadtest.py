@@ -1,8 +1,8 @@
 """A bounded load test of the scoring server on loopback: latency percentiles and throughput.
 
-With the server running (``python -m tlutils.phishing.server``)::
+With the server running (``python -m tlutils.phishing.service.server``)::
 
-    python -m tlutils.phishing.loadtest --requests 50 --concurrency 4
+    python -m tlutils.phishing.service.loadtest --requests 50 --concurrency 4
 
 >>> summarise([0.010, 0.020, 0.030, 0.040], wall_seconds=0.05, errors=0).p50_ms
 25.0
@@ -23,7 +23,7 @@ import urllib.request
 
 import numpy as np
 
-from .data import load_emails
+from ..data import load_emails
 from .process import LOOPBACK_OPENER, is_loopback
 
 
@@ -130,7 +130,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """The command line: a loopback ``--url`` and whole numbers of at least 1 (else one line)."""
     from .server import positive_int
 
-    parser = argparse.ArgumentParser(prog="python -m tlutils.phishing.loadtest", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m tlutils.phishing.service.loadtest", description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8765", help="the server (loopback only)")
     parser.add_argument("--requests", type=positive_int, default=50)
     parser.add_argument("--concurrency", type=positive_int, default=4)
@@ -143,13 +143,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m tlutils.phishing.loadtest``: load-test a running server and print the report;
+    """``python -m tlutils.phishing.service.loadtest``: load-test a running server and print the report;
     exit with one sentence when no request was answered."""
     args = parse_args(argv)
     report = load_test(args.url, sample_payloads(), requests=args.requests, concurrency=args.concurrency)
     if report.errors == report.requests:
         sys.exit(f"No request was answered by {args.url} ({report.first_error}): start the server with "
-                 ".venv/bin/python -m tlutils.phishing.server, or give its address with --url.")
+                 ".venv/bin/python -m tlutils.phishing.service.server, or give its address with --url.")
     print(report)
 
 

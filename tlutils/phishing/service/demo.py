@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import itertools
 
-from .data import Email, load_emails
+from ..data import Email, load_emails
 
 PER_CLASS = 3
 SHOWN = ("id", "sender_name", "sender_address", "subject", "html", "text")  # text: the plain-text part

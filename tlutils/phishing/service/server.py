@@ -3,16 +3,16 @@
 Start it with one command (it trains the offline bundle, or reuses the saved one, when no
 ``--bundle`` is given)::
 
-    python -m tlutils.phishing.server [--bundle DIR] [--port 8765]
+    python -m tlutils.phishing.service.server [--bundle DIR] [--port 8765]
 
 Routes: ``POST /score`` (JSON ``{subject, sender, html?, text?}``, one of html/text required)
 returns the detector's answer; ``GET /health`` says which bundle and profile serve; ``GET /demo``
 is a small webmail inbox of test e-mails for the browser extension in ``extension/``.
 
-How it scores (:mod:`tlutils.phishing.serving`): ``--workers`` threads score at once (2 by
+How it scores (:mod:`tlutils.phishing.service.serving`): ``--workers`` threads score at once (2 by
 default, measured by ``benchmarks/server_latency.py``), with at most ``--queue`` e-mails waiting
 behind them; more are refused with a 503 and one sentence. Slow clients are cut off: headers
-must arrive within 10 s (:mod:`tlutils.phishing.http_timeouts`) and the body within
+must arrive within 10 s (:mod:`tlutils.phishing.service.http_timeouts`) and the body within
 :data:`BODY_SECONDS` (a 408).
 
 Who may call it. The server listens on loopback, so only programs on this machine reach it. Web
@@ -205,7 +205,7 @@ def create_app(detector: Scorer, *, allowed_origins: list[str] | None = None,
 
     ``allowed_origins``: the origins CORS answers (default: the course extension's);
     ``allowed_hosts``: the ``Host`` names served (default: loopback names only);
-    ``pool``: the threads that score (default: :class:`~tlutils.phishing.serving.ScoringPool`
+    ``pool``: the threads that score (default: :class:`~tlutils.phishing.service.serving.ScoringPool`
     of ``detector.score`` with its default sizes); ``body_seconds``: see :func:`read_body`.
 
     >>> from fastapi.testclient import TestClient
@@ -258,7 +258,7 @@ def positive_int(value: str) -> int:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """The command line; a host other than loopback needs ``--allow-remote``."""
-    parser = argparse.ArgumentParser(prog="python -m tlutils.phishing.server",
+    parser = argparse.ArgumentParser(prog="python -m tlutils.phishing.service.server",
                                      description="Serve the phishing detector on 127.0.0.1.")
     parser.add_argument("--bundle", type=Path, help="a saved detector bundle (default: train or "
                         "reuse the current profile's bundle in the course cache)")
@@ -321,12 +321,12 @@ def quiet_native_start_up():
 def load_bundle(bundle: Path | None):
     """The detector from ``bundle``, or from the bundle ``train_detector`` trains or reuses, in
     the profile ``TLUTILS_PROFILE`` names (``tlutils.setup`` points the caches first)."""
-    import tlutils
-
-    from . import load_detector, train_detector
+    from ...environment import setup
+    from ..detector import load_detector
+    from ..training import train_detector
 
     with quiet_native_start_up():
-        tlutils.setup(verbose=False)
+        setup(verbose=False)
     return load_detector(bundle if bundle is not None else train_detector())
 
 
@@ -340,8 +340,8 @@ def serve(app: FastAPI, host: str, port: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m tlutils.phishing.server``: load the detector, then serve until Ctrl+C."""
-    from ..errors import CourseError
+    """``python -m tlutils.phishing.service.server``: load the detector, then serve until Ctrl+C."""
+    from ...errors import CourseError
     from .serving import prepare_for_serving
 
     args = parse_args(argv)
