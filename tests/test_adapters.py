@@ -1,12 +1,13 @@
 """LoRA adapters: start as the identity update, train only themselves, match KerasHub's own."""
 import dataclasses
 
+import keras
 import numpy as np
 import pytest
 
 from tlutils import PROFILES, count_params
 from tlutils.adapters import add_lora, lora_weights, remove_lora
-from tlutils.text import compile_classifier, encode_texts, load_bert, sentence_vectors
+from tlutils.text import encode_texts, load_bert, sentence_vectors
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,8 @@ def test_lora_starts_as_the_pretrained_function_trains_only_adapters_and_comes_o
     head = 2 * backbone.hidden_dim + 2
     assert count_params(model).trainable == adapter_params + head
 
-    compile_classifier(model, 1e-2)
+    model.compile(optimizer=keras.optimizers.Adam(1e-2),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), jit_compile=False)
     model.fit(batch, np.array([1, 0]), epochs=1, verbose=0)
     assert all(np.array_equal(frozen_before[w.path], w.numpy()) for w in backbone.weights
                if w.path in frozen_before), "a pretrained encoder weight moved"

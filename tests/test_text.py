@@ -318,7 +318,8 @@ def test_dynamic_padding_keeps_the_answers_of_fixed_padding(offline_cfg, tokeniz
     (attention masks ignore padding) predicts the same classes as on fully padded inputs."""
     _, model = text.load_bert(task="classification", num_labels=2, cfg=offline_cfg)
     encoded = text.encode_texts(tokenizer, SEED_TEXTS, 32)
-    widths = {int(batch["token_ids"].shape[1]) for batch in text.padded_batches(encoded, batch_size=2)}
+    labels = np.zeros(len(SEED_TEXTS), dtype=int)
+    widths = {int(batch["token_ids"].shape[1]) for batch, _ in text.padded_batches(encoded, labels, batch_size=2)}
     assert max(widths) < 32
     fixed = np.asarray(model(encoded, training=False)).argmax(axis=1)
     np.testing.assert_array_equal(text.predict_labels(model, encoded), fixed)

@@ -1,8 +1,8 @@
 """Adapter tuning for a KerasHub BERT: low-rank updates (LoRA) beside a frozen encoder.
 
-Lesson 05 writes :class:`LoRADense` out in its own cells, then uses KerasHub's
-``backbone.enable_lora(rank)``, which does the same inside Keras' own layers; this module keeps the
-lesson's version for its exercise and tests.
+Lesson 05 writes :class:`LoRADense` in its own cells (tests/test_lesson_code.py keeps the two the
+same) and puts it on its encoder with :func:`add_lora`; it then compares KerasHub's
+``backbone.enable_lora(rank)``, which does the same inside Keras' own layers.
 """
 from __future__ import annotations
 
@@ -18,34 +18,30 @@ TARGETS = {"query": "_query_dense", "key": "_key_dense", "value": "_value_dense"
 
 
 class LoRADense(keras.layers.Layer):
-    """A frozen projection (``Dense`` or ``EinsumDense``) plus a trainable low-rank update of its
-    kernel: ``W + (alpha / r) A B``, applied with the projection's own equation.
+    """A frozen attention projection (an ``EinsumDense``) plus a trainable low-rank update of its
+    kernel: ``W + (alpha / r) A B``, applied with the projection's own equation. Lesson 05 writes
+    this class (as ``LoRA``).
 
-    ``A`` has the kernel's shape with its last axis replaced by the rank ``r``, ``B`` is ``r`` by
-    that last axis: for a ``Dense`` kernel (in, out) the classic LoRA factors (in, r) and (r, out);
-    for an attention projection's kernel (in, heads, head size) the same factorisation of its last
-    axis that Keras' own ``enable_lora`` uses. ``A`` starts small and random, ``B`` at zero, so the
-    wrapped layer initially computes exactly what the pretrained one did.
+    The kernel keeps the heads as an axis, (hidden, heads, head size): ``A`` has its shape with the
+    last axis replaced by the rank ``r``, ``B`` is ``r`` by that last axis, the factorisation
+    Keras' own ``enable_lora`` uses. ``A`` starts small and random, ``B`` at zero, so the wrapped
+    layer initially computes exactly what the pretrained one did.
     """
 
     def __init__(self, dense: keras.layers.Layer, rank: int = 8, alpha: float = 16.0, **kwargs: Any) -> None:
         super().__init__(name=f"{dense.name}_lora", **kwargs)
-        self.dense = dense
+        self.dense, self.rank, self.scale = dense, rank, alpha / rank
         self.dense.trainable = False
-        self.rank = rank
-        self.scale = alpha / rank
 
     def build(self, input_shape: Any) -> None:
-        kernel = tuple(int(d) for d in self.dense.kernel.shape)
+        kernel = tuple(self.dense.kernel.shape)  # (hidden, heads, head size)
         self.lora_a = self.add_weight(name="lora_a", shape=(*kernel[:-1], self.rank),
                                       initializer=keras.initializers.RandomNormal(stddev=0.02))
         self.lora_b = self.add_weight(name="lora_b", shape=(self.rank, kernel[-1]), initializer="zeros")
 
     def call(self, inputs: Any) -> Any:
-        delta = self.scale * ops.matmul(self.lora_a, self.lora_b)  # the kernel's update, its shape
-        if hasattr(self.dense, "equation"):  # EinsumDense
-            return self.dense(inputs) + ops.einsum(self.dense.equation, inputs, delta)
-        return self.dense(inputs) + ops.matmul(inputs, delta)
+        delta = self.scale * ops.matmul(self.lora_a, self.lora_b)  # the kernel's update
+        return self.dense(inputs) + ops.einsum(self.dense.equation, inputs, delta)
 
 
 def attention_layers(backbone: Any) -> list[Any]:

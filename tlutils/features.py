@@ -3,7 +3,8 @@
 A *linear probe* trains only a linear classifier (here scikit-learn's logistic regression on
 features scaled to unit length) on a frozen network's pooled features, from very few labelled examples.
 If the features already separate the classes, a handful of labels per class suffices; with
-random weights they do not. Lesson 00 writes this out; lessons 05 and 07 reuse it.
+random weights they do not. Lesson 00 writes :func:`probe_splits` and :func:`linear_probe` in
+its cells (tests/test_lesson_code.py keeps the two the same); lesson 05 reuses them.
 """
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ def probe_splits(labels: Sequence[int], labels_per_class: int, test_per_class: i
     examples of every class, drawn without overlap.
 
     The test examples depend only on ``seed`` (not on ``labels_per_class``), so one seed gives
-    the same test set for every number of labels.
+    the same test set for every number of labels. Lesson 00 writes this function.
 
     Example:
         >>> train, test = probe_splits([0, 0, 0, 1, 1, 1], 1, 2, seed=0)
@@ -79,7 +80,7 @@ def linear_probe(features: np.ndarray, labels: Sequence[int], labels_per_class: 
 
     Each feature vector is scaled to unit length first: standardising each feature would need
     more examples than one per class to estimate (measured on the course photos: 0.70 instead of
-    0.37 with one label per class).
+    0.37 with one label per class). Lesson 00 writes this function.
 
     Example:
         >>> X = np.r_[np.tile([1.0, 0.0], (10, 1)), np.tile([0.0, 1.0], (10, 1))]; y = [0] * 10 + [1] * 10

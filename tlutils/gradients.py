@@ -1,8 +1,9 @@
 """How hard a training loss pushes on a pretrained base: the norm of its gradient.
 
-"A random head sends large gradients into the base" is a claim about this number. Lesson 05
-measures it for a Transformers head (written out there for a BERT model); lesson 02 measures it
-for Keras heads on EfficientNet-Lite0 with :func:`base_gradient_norms`.
+"A random head sends large gradients into the base" is a claim about this number. Lesson 02
+writes :func:`base_gradient_norms` in its cells and measures it for Keras heads on
+EfficientNet-Lite0 (tests/test_lesson_code.py keeps the two the same; its exercise checks a
+learner's head with this copy); lesson 05 measures it for a text head.
 """
 from __future__ import annotations
 
@@ -18,9 +19,8 @@ def base_gradient_norms(base: keras.Model, heads: dict[str, keras.Model], images
 
     The base runs once, in inference mode (``training=False``: BatchNormalization on its moving
     statistics, Dropout off), and every head reads its output, so the numbers differ only by
-    the head. The base may be frozen (``trainable=False`` on the model itself): the gradient is
-    what would reach its layers once they are unfrozen. Eager on purpose: tracing a graph of
-    EfficientNet's backward pass took longer than running it (measured on 16 photos).
+    the head. The base must be trainable: the gradient is what would train it. Eager on purpose:
+    tracing a graph of EfficientNet's backward pass took longer than running it.
 
     Example:
         >>> import numpy as np
@@ -34,22 +34,9 @@ def base_gradient_norms(base: keras.Model, heads: dict[str, keras.Model], images
     """
     import tensorflow as tf
 
-    weights = base.trainable_weights if base.trainable else _all_trainable(base)
-    tensors = [getattr(w, "value", w) for w in weights]  # Keras 3 variables wrap a tf.Variable
-    with tf.GradientTape(persistent=True) as tape:
-        tape.watch(tensors)
-        features = base(tf.convert_to_tensor(images, dtype="float32"), training=False)
+    with tf.GradientTape(persistent=True) as tape:  # persistent: one gradient per head
+        features = base(images, training=False)
         losses = {name: tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(labels, head(features)))
                   for name, head in heads.items()}
-    norms = {name: float(tf.linalg.global_norm(tape.gradient(loss, tensors))) for name, loss in losses.items()}
-    del tape
-    return norms
-
-
-def _all_trainable(model: keras.Model) -> list[Any]:
-    """The weights that would train if ``model.trainable`` were True (its layers' own flags kept)."""
-    model.trainable = True
-    try:
-        return list(model.trainable_weights)
-    finally:
-        model.trainable = False
+    return {name: float(tf.linalg.global_norm(tape.gradient(loss, base.trainable_weights)))
+            for name, loss in losses.items()}

@@ -87,26 +87,28 @@ def preprocess_input(application: str) -> Callable[[Any], Any]:
     return importlib.import_module(f"keras.applications.{application}").preprocess_input
 
 
-def unfreeze_top(base: keras.Model, n: int, keep_batchnorm_frozen: bool = True) -> list[str]:
-    """Make the last ``n`` layers of ``base`` trainable and freeze the rest.
+def unfreeze_top(base_model: keras.Model, n_layers: int, keep_batchnorm_frozen: bool = True) -> list[str]:
+    """Make the last ``n_layers`` layers of ``base_model`` trainable and freeze the rest.
 
     BatchNormalization layers stay frozen when ``keep_batchnorm_frozen``: their moving statistics
     were learned on the pretraining data, and small fine-tuning batches would overwrite them.
     In Keras 3 a frozen BatchNormalization layer runs in inference mode, while calling the base
     with ``training=False`` does not protect it once ``fit`` runs (keras-team/keras#20285;
     measured in lesson 05). Re-compile the model afterwards: a change of ``trainable`` takes
-    effect at the next ``compile``. Returns the trainable layers' names.
+    effect at the next ``compile``. Returns the trainable layers' names. Lesson 02 writes this
+    function (as ``unfreeze_top_block``; tests/test_lesson_code.py keeps the two the same).
 
     Example:
         >>> base = keras.applications.VGG16(weights=None, include_top=False, input_shape=(32, 32, 3))
         >>> unfreeze_top(base, 4)
         ['block5_conv1', 'block5_conv2', 'block5_conv3', 'block5_pool']
     """
-    if not 0 <= n <= len(base.layers):
-        raise ValueError(f"n must be between 0 and {len(base.layers)} (the base's layers), not {n}")
-    base.trainable = True
-    for index, layer in enumerate(base.layers):
-        top = index >= len(base.layers) - n
-        is_bn = isinstance(layer, keras.layers.BatchNormalization)
-        layer.trainable = top and not (is_bn and keep_batchnorm_frozen)
-    return [layer.name for layer in base.layers if layer.trainable]
+    if not 0 <= n_layers <= len(base_model.layers):
+        raise ValueError(f"n_layers must be between 0 and {len(base_model.layers)} (the base's layers), "
+                         f"not {n_layers}")
+    base_model.trainable = True
+    for index, layer in enumerate(base_model.layers):
+        in_top = index >= len(base_model.layers) - n_layers
+        is_batchnorm = isinstance(layer, keras.layers.BatchNormalization)
+        layer.trainable = in_top and not (is_batchnorm and keep_batchnorm_frozen)
+    return [layer.name for layer in base_model.layers if layer.trainable]

@@ -6,7 +6,7 @@
 * :mod:`.classifier`: training (per-batch padding, warm-up and decay) and predicting;
 * :mod:`.saving`: saving a fine-tuned classifier whole or not at all, and loading it back.
 """
-from .classifier import (PROGRESS_AFTER, classify_sentence, compile_classifier, fine_tuning_recipe,
+from .classifier import (PROGRESS_AFTER, by_length, classify_sentence, fine_tuning_recipe,
                          fit_classifier, padded_batches, predict_labels, predict_logits, warmup_schedule)
 from .data import (DATA_DIR, SENTIMENT_CLASSES, SST2_SUBSET, TEMPLATE_SET, TextData, TextSplit, load_sentiment,
                    load_template_sentiment, read_csv_split)
@@ -17,7 +17,7 @@ from .saving import CHECKSUMS, RESAVE_CLASSIFIER, classifier_dir, load_classifie
 
 __all__ = ["CHECKSUMS", "DATA_DIR", "HUB_FILES", "NO_WORDS", "OFFLINE_MODEL", "PROGRESS_AFTER", "RESAVE_CLASSIFIER",
            "SENTIMENT_CLASSES", "SST2_SUBSET", "TEMPLATE_SET", "TextData", "TextSplit", "check_texts",
-           "classifier_dir", "classify_sentence", "compile_classifier", "compiled", "length_batches", "encode_texts", "fine_tuning_recipe",
+           "by_length", "classifier_dir", "classify_sentence", "compiled", "length_batches", "encode_texts", "fine_tuning_recipe",
            "fit_classifier", "load_bert", "load_classifier", "load_sentiment", "load_template_sentiment",
            "load_tokenizer", "mean_pool", "packaged_minilm", "padded_batches", "predict_labels", "predict_logits",
            "pretrained_source", "read_csv_split", "save_classifier", "sentence_vectors", "warmup_schedule", "wordless"]

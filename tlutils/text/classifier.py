@@ -1,4 +1,6 @@
-"""Training and using a Keras 3 BERT text classifier: the recipe lesson 04 writes out.
+"""Training and using a Keras 3 BERT text classifier: the recipe lesson 04 writes out (its
+:func:`by_length`, :func:`padded_batches`, :func:`warmup_schedule` and :func:`fit_classifier`;
+tests/test_lesson_code.py keeps the two the same).
 
 Batches padded per batch (:func:`padded_batches`), Adam with linear warm-up then decay
 (:func:`warmup_schedule`, a ``keras.optimizers.schedules`` schedule), predictions batch by batch
@@ -38,50 +40,47 @@ def progress_after() -> float:
         raise InputError(f"TLUTILS_PROGRESS_AFTER must be a number of seconds (or inf), not {chosen!r}.") from None
 
 
-def padded_batches(encoded: dict[str, np.ndarray], labels: np.ndarray | None = None, batch_size: int = 16,
+def by_length(texts: dict, labels: Any) -> tuple:
+    """A window of texts and their labels, reordered shortest first. Lesson 04 writes this function."""
+    import tensorflow as tf
+
+    order = tf.argsort(tf.reduce_sum(texts["padding_mask"], axis=1), stable=True)
+    return {key: tf.gather(values, order) for key, values in texts.items()}, tf.gather(labels, order)
+
+
+def padded_batches(encoded: dict[str, np.ndarray], labels: np.ndarray, batch_size: int = 16,
                    seed: int | None = None) -> Any:
-    """Batches padded only as far as their own longest text (dynamic padding), as a ``tf.data``
-    pipeline: the one written out in lesson 04.
+    """Texts and labels as batches padded only as far as their own longest text (dynamic padding),
+    as a ``tf.data`` pipeline. Lesson 04 writes this function.
 
     ``encoded`` holds the inputs padded to one length (:func:`~tlutils.text.encode_texts`); each
     text is cut back to its own length (the sum of its padding mask), then ``padded_batch`` pads
     each batch with zeros to its longest text. ``seed`` shuffles (for training), anew each epoch,
     then sorts the texts by length within windows of 8 batches, so that a batch holds texts of
-    similar length (half the padding on SST-2, about half the training time), and shuffles the
-    batches again; an epoch still has ceil(texts / batch_size) batches.
+    similar length, and shuffles the batches again; an epoch still has ceil(texts / batch_size)
+    batches.
 
     Example:
         >>> encoded = {"token_ids": np.array([[101, 7, 102, 0], [101, 102, 0, 0]]),
         ...            "padding_mask": np.array([[1, 1, 1, 0], [1, 1, 0, 0]])}
-        >>> [tuple(batch["token_ids"].shape) for batch in padded_batches(encoded, batch_size=1)]
+        >>> [tuple(x["token_ids"].shape) for x, y in padded_batches(encoded, np.array([0, 1]), batch_size=1)]
         [(1, 3), (1, 2)]
     """
     import tensorflow as tf
 
-    inputs = {name: np.asarray(values) for name, values in encoded.items()}
-    ds = tf.data.Dataset.from_tensor_slices(inputs if labels is None else (inputs, np.asarray(labels)))
+    ds = tf.data.Dataset.from_tensor_slices((encoded, labels))
     if seed is not None:
-        ds = ds.shuffle(len(inputs["token_ids"]), seed=seed).batch(8 * batch_size).map(_by_length).unbatch()
+        ds = ds.shuffle(len(labels), seed=seed).batch(8 * batch_size).map(by_length).unbatch()
 
-    def trim(text, *label):
-        length = tf.reduce_sum(tf.cast(text["padding_mask"], tf.int32))
-        text = {name: values[:length] for name, values in text.items()}
-        return (text, *label) if label else text
+    def trim(text, label):
+        length = tf.reduce_sum(text["padding_mask"])
+        return {key: values[:length] for key, values in text.items()}, label
 
     ds = ds.map(trim).padded_batch(batch_size)
-    if seed is not None:
-        batches = -(-len(inputs["token_ids"]) // batch_size)
-        ds = ds.shuffle(batches, seed=seed).apply(tf.data.experimental.assert_cardinality(batches))
+    if seed is not None:  # the batches in a new order; an epoch still has ceil(texts / batch_size) of them
+        count = -(-len(labels) // batch_size)
+        ds = ds.shuffle(count, seed=seed).apply(tf.data.experimental.assert_cardinality(count))
     return ds.prefetch(tf.data.AUTOTUNE)
-
-
-def _by_length(texts: dict, *labels: Any) -> tuple:
-    """A window of texts (and labels) reordered shortest first."""
-    import tensorflow as tf
-
-    order = tf.argsort(tf.reduce_sum(tf.cast(texts["padding_mask"], tf.int32), axis=1), stable=True)
-    texts = {name: tf.gather(values, order) for name, values in texts.items()}
-    return (texts, *(tf.gather(label, order) for label in labels)) if labels else texts
 
 
 def fine_tuning_recipe(cfg: Config | None = None, learning_rate: float = 5e-5, epochs: int | None = None,
@@ -102,6 +101,7 @@ def fine_tuning_recipe(cfg: Config | None = None, learning_rate: float = 5e-5, e
 def warmup_schedule(learning_rate: float, num_train_steps: int, num_warmup_steps: int) -> Any:
     """A learning rate that rises linearly from 0 to ``learning_rate`` over ``num_warmup_steps``,
     then decays to 0 at ``num_train_steps`` (a cosine), from ``keras.optimizers.schedules``.
+    Lesson 04 writes this function.
 
     Example:
         >>> schedule = warmup_schedule(1e-4, num_train_steps=100, num_warmup_steps=10)
@@ -115,34 +115,27 @@ def warmup_schedule(learning_rate: float, num_train_steps: int, num_warmup_steps
         warmup_target=learning_rate, warmup_steps=num_warmup_steps)
 
 
-def compile_classifier(model: Any, learning_rate: Any) -> None:
-    """Compile a classifier that outputs logits: Adam, cross-entropy on the logits, accuracy.
+def fit_classifier(model: Any, train: tuple[dict, np.ndarray], learning_rate: float, epochs: int,
+                   validation: tuple[dict, np.ndarray] | None = None, batch_size: int = 16,
+                   seed: int = 42, verbose: int = 2) -> Any:
+    """Train a Keras 3 classifier that outputs logits with Adam, linear warm-up over the first 10%
+    of the steps and decay (:func:`warmup_schedule`), on batches padded per batch
+    (:func:`padded_batches`). Lesson 04 writes this function.
 
-    Without XLA (``jit_compile=False``): on a CPU, compiling BERT's training step with XLA costs
-    more time than the few hundred steps of a lesson save.
+    ``train`` and ``validation`` are ``(encoded, labels)``. Without ``validation`` no epoch ends
+    with a validation pass (lesson 05 compares strategies on the test set after training).
+    Compiled without XLA (``jit_compile=False``): on a CPU, compiling BERT's training step with
+    XLA costs more time than the few hundred steps of a lesson save. Returns the Keras history.
     """
     import keras
 
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"],
-                  jit_compile=False)
-
-
-def fit_classifier(model: Any, train: tuple[dict, np.ndarray], learning_rate: float, epochs: int,
-                   validation: tuple[dict, np.ndarray] | None = None, batch_size: int = 16,
-                   seed: int = 42, warmup: float = 0.1, verbose: int = 2, callbacks: list | None = None) -> Any:
-    """Train a Keras 3 classifier with Adam, linear warm-up and decay (:func:`warmup_schedule`), on
-    batches padded per batch (:func:`padded_batches`).
-
-    The recipe written out in lesson 04; ``train`` and ``validation`` are ``(encoded, labels)``.
-    Without ``validation`` no epoch ends with a validation pass (lesson 05 compares strategies
-    on the test set after training). Returns the Keras history.
-    """
-    train_ds = padded_batches(*train, batch_size=batch_size, seed=seed)
+    train_ds = padded_batches(*train, batch_size, seed)
     steps = epochs * len(train_ds)
-    compile_classifier(model, warmup_schedule(learning_rate, steps, int(steps * warmup)))
-    validation_ds = padded_batches(*validation, batch_size=64) if validation else None
-    return model.fit(train_ds, validation_data=validation_ds, epochs=epochs, verbose=verbose, callbacks=callbacks)
+    model.compile(optimizer=keras.optimizers.Adam(warmup_schedule(learning_rate, steps, steps // 10)),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"], jit_compile=False)
+    validation_ds = padded_batches(*validation, 64) if validation else None
+    return model.fit(train_ds, validation_data=validation_ds, epochs=epochs, verbose=verbose)
 
 
 def _say_wordless(encoded: dict[str, np.ndarray]) -> None:
