@@ -11,7 +11,7 @@ from tlutils import config
 def test_default_profile_is_full(monkeypatch):
     monkeypatch.delenv("TLUTILS_PROFILE", raising=False)
     cfg = config.resolve()
-    assert cfg.profile == "full" and cfg.weights == "imagenet" and not cfg.dry_run
+    assert cfg.profile == "full" and not cfg.offline and not cfg.vision_stand_in
 
 
 def test_environment_variable_chooses_profile(monkeypatch):
@@ -30,7 +30,6 @@ def test_profiles_shrink_from_full_to_offline():
     assert full.image_size > quick.image_size > offline.image_size >= 32  # VGG16's minimum
     assert full.epochs >= quick.epochs and quick.max_train is not None
     assert offline.offline and offline.vision_stand_in and not quick.vision_stand_in
-    assert not any(p.dry_run for p in (full, quick, offline))  # pretrained everywhere
 
 
 def test_cache_folder_follows_environment(monkeypatch, tmp_path):
@@ -54,7 +53,7 @@ def test_setup_without_banner_in_real_profiles(capsys, clean_environ, tmp_path):
     clean_environ["TLUTILS_CACHE"] = str(tmp_path)
     tlutils.setup("quick")
     out = capsys.readouterr().out
-    assert "DRY RUN" not in out and "stands in" not in out
+    assert "stands in" not in out
     assert clean_environ.get("HF_HUB_OFFLINE") != "1"
 
 

@@ -33,7 +33,6 @@ class Config:
     fine_tune_epochs: int
     max_train: int | None  # None: the whole split
     max_eval: int | None  # cap for validation and test splits
-    weights: str | None  # "imagenet" (pretrained), or None for random weights (a dry run)
     text_max_train: int | None  # text lessons: training examples (None: all)
     text_max_eval: int | None  # text lessons: cap for validation and test
     max_length: int  # tokens per text
@@ -51,11 +50,6 @@ class Config:
         return (self.image_size, self.image_size, 3)
 
     @property
-    def dry_run(self) -> bool:
-        """True when vision numbers are meaningless (random weights, mock images)."""
-        return self.weights is None
-
-    @property
     def offline(self) -> bool:
         """True when nothing may be downloaded."""
         return self.profile == "offline"
@@ -69,11 +63,11 @@ class Config:
 PROFILES: dict[str, Config] = {
     # The real lesson: Colab or a GPU.
     "full": Config("full", image_size=224, batch_size=32, epochs=10, fine_tune_epochs=10,
-                   max_train=None, max_eval=None, weights="imagenet",
+                   max_train=None, max_eval=None,
                    text_max_train=20_000, text_max_eval=None, max_length=128, text_epochs=3),
     # Same sources, sized for a laptop CPU or a class demo (a few minutes per lesson).
     "quick": Config("quick", image_size=128, batch_size=32, epochs=3, fine_tune_epochs=2,
-                    max_train=480, max_eval=160, weights="imagenet",
+                    max_train=480, max_eval=160,
                     text_max_train=400, text_max_eval=400, max_length=64, text_epochs=2),
     # No network; the tests run this. Real pretrained weights all the same: EfficientNet-Lite0
     # stands in for VGG16 and ResNet50 on the course photos (96 px keeps a lesson to seconds and
@@ -81,7 +75,7 @@ PROFILES: dict[str, Config] = {
     # BERT, on the shipped SST-2 subset: 400 training sentences, cut at 64 tokens (under 1 % are
     # cut; a test checks it), 2 epochs of fine-tuning.
     "offline": Config("offline", image_size=96, batch_size=16, epochs=5, fine_tune_epochs=3,
-                      max_train=None, max_eval=None, weights="imagenet",
+                      max_train=None, max_eval=None,
                       text_max_train=400, text_max_eval=None, max_length=64, text_epochs=2,
                       vision_stand_in=True),
 }
