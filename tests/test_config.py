@@ -32,6 +32,34 @@ def test_profiles_shrink_from_full_to_offline():
     assert offline.offline and offline.vision_stand_in and not quick.vision_stand_in
 
 
+# Each profile's models and sources, as the modules chose them by the profile's name before the
+# Config table decided them: (downloads nothing, the lessons' VGG16 / ResNet50 preprocessing, the
+# capstone's screenshot base and its input size, the text checkpoint).
+BEFORE = {
+    "full": (False, "vgg16", "resnet50", "ResNet50 (ImageNet, Keras)", 224, "bert-base-uncased"),
+    "quick": (False, "vgg16", "resnet50", "ResNet50 (ImageNet, Keras)", 128, "bert-base-uncased"),
+    "offline": (True, "efficientnet", "efficientnet", "EfficientNet-Lite0 (ImageNet, packaged)", 224,
+                "all-MiniLM-L6-v2 (packaged, loaded with KerasHub)"),
+}
+
+
+@pytest.mark.parametrize("profile", list(BEFORE))
+def test_each_profile_loads_the_models_it_loaded_before_the_table(profile):
+    from tlutils.models import base_application
+    from tlutils.phishing.screenshot_model import base_name
+    from tlutils.text.encoders import source_name
+
+    cfg = config.PROFILES[profile]
+    assert (cfg.offline, base_application("vgg16", cfg), base_application("resnet50", cfg), base_name(cfg),
+            cfg.screenshot_size, source_name(cfg=cfg)) == BEFORE[profile]
+
+
+def test_the_challenge_sizes_cover_exactly_the_profiles():
+    from tlutils.challenge.sizes import SIZES
+
+    assert list(SIZES) == list(config.PROFILES)
+
+
 def test_cache_folder_follows_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("TLUTILS_CACHE", str(tmp_path))
     monkeypatch.delenv("TFDS_DATA_DIR", raising=False)

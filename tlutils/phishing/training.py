@@ -79,6 +79,7 @@ def _predictions(emails: dict, heads: dict, X: dict) -> dict[str, Any]:
 def _train(cfg: Config, seed: int) -> dict[str, Any]:
     """Read every split with both frozen models, train the heads and the rule; returns what
     :func:`save_detector` takes."""
+    from ..text.encoders import source_name
     from . import screenshot_model as shots
     from .text_model import load_encoder
 
@@ -101,20 +102,13 @@ def _train(cfg: Config, seed: int) -> dict[str, Any]:
     rule = WeightedAverage.fit(validation["text"], validation["screenshot"], validation["labels"])
     seconds["heads_and_rule"] = time.perf_counter() - start
     info = {"profile": cfg.profile, "seed": seed, "recipe": RECIPE, "max_length": RECIPE["text"]["max_length"],
-            "bases": {"text": _text_base(cfg), "screenshot": shots.base_name(cfg)},
-            "screenshot_input_size": shots.base_input_size(cfg),
+            "bases": {"text": source_name(cfg=cfg), "screenshot": shots.base_name(cfg)},
+            "screenshot_input_size": cfg.screenshot_size,
             "sizes": {split: len(emails[split]) for split in SPLITS},
             "seconds": {k: round(v, 1) for k, v in seconds.items()}}
     features = {f"{model}_{split}": values for model, by_split in X.items() for split, values in by_split.items()}
     features.update({f"labels_{split}": np.asarray([e.label for e in emails[split]]) for split in SPLITS})
     return dict(heads=heads, rule=rule, info=info, predictions=predictions, features=features)
-
-
-def _text_base(cfg: Config) -> str:
-    """The text model's pretrained checkpoint in this profile."""
-    from ..text import OFFLINE_MODEL
-
-    return OFFLINE_MODEL if cfg.offline else "bert-base-uncased"
 
 
 def train_detector(cfg: Config | None = None, folder: str | Path | None = None, *, seed: int = SEED) -> Path:
