@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import threading
-import types
 from collections.abc import Callable
 from typing import Any
 
@@ -36,38 +35,10 @@ class Busy(Exception):
     """Every scoring thread is busy and the queue in front of them is full."""
 
 
-class CompiledClassifier:
-    """A Transformers TF classifier whose forward pass runs as one compiled TensorFlow graph.
-
-    Called like the model (``model(batch, training=False).logits``), so
-    :func:`tlutils.text.predict_logits` uses it unchanged. The graph is built once, on the first
-    batch, for any number of texts of any length with that batch's inputs and types.
-    """
-
-    def __init__(self, model: Any) -> None:
-        self.model = model
-        self._logits = None
-
-    def __call__(self, batch: dict, training: bool = False) -> Any:
-        if training:
-            raise ValueError("CompiledClassifier only predicts; train the wrapped model itself.")
-        if self._logits is None:
-            self._logits = self._compile(batch)
-        return types.SimpleNamespace(logits=self._logits(batch))
-
-    def _compile(self, batch: dict) -> Any:
-        """The forward pass as a ``tf.function`` for batches shaped like ``batch``, any size."""
-        import tensorflow as tf
-
-        shapes = {name: tf.TensorSpec([None, None], tf.as_dtype(values.dtype)) for name, values in batch.items()}
-        return tf.function(lambda inputs: self.model(inputs, training=False).logits, input_signature=[shapes])
-
-
 def prepare_for_serving(detector: Any) -> Any:
-    """``detector`` with its text model compiled (when it has one) and warmed up: the first
-    e-mail builds the compiled graphs, which would otherwise cost the first caller seconds."""
-    if hasattr(detector, "text_model"):
-        detector.text_model = CompiledClassifier(detector.text_model)
+    """``detector`` warmed up: the first e-mail builds the compiled graphs (the text encoder's,
+    :func:`tlutils.text.compiled`, and the screenshot base's), which would otherwise cost the first
+    caller seconds."""
     detector.score(**WARM_UP_EMAIL)
     return detector
 
