@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..config import Config
-from ..files import atomic_path
+from ..files import read_arrays, write_arrays
 from .data import Email
 from .inputs import page_html
 from .render import render_email
@@ -75,15 +75,14 @@ def features(base: Any, images: Sequence[np.ndarray], size: int, batch_size: int
 
 def cached_features(emails: Sequence[Email], base: Any, cfg: Config) -> np.ndarray:
     """:func:`features` of the e-mails' screenshots, read from the course cache when the same
-    base, renderer and e-mails were seen before (written atomically, ``.npz`` without pickle)."""
+    base, renderer and e-mails were seen before (:func:`tlutils.files.read_arrays`; a damaged
+    file is computed again)."""
     key = hashlib.sha256("\n".join([base_name(cfg), str(cfg.screenshot_size), str(RENDER_VERSION)]
                                    + [e.id + e.sender + e.subject + e.html + e.text for e in emails]).encode())
     path = Path(cfg.cache_dir) / "phishing-features" / f"{cfg.profile}-{key.hexdigest()[:16]}.npz"
-    if path.exists():
-        with np.load(path, allow_pickle=False) as stored:
-            return stored["features"]
+    saved = read_arrays(path, ["features"])
+    if saved is not None:
+        return saved["features"]
     values = features(base, [email_screenshot(e) for e in emails], cfg.screenshot_size)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(path) as partial:
-        np.savez(partial, features=values)
+    write_arrays(path, features=values)
     return values
