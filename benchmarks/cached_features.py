@@ -122,7 +122,7 @@ def main() -> None:
     seconds = {k: np.mean([s for s, _ in v]) for k, v in runs.items()}
     accuracy = {k: (np.mean([a for _, a in v]), np.std([a for _, a in v])) for k, v in runs.items()}
     print(f"\n{args.data}, {args.image_size} px, {args.epochs} epochs, {args.views} cached views, "
-          f"{args.repeats} repeats, weights: {cfg.weights or 'random'}")
+          f"{args.repeats} repeats, base: {tlutils.models.base_application('resnet50', cfg)} (ImageNet weights)")
     for k in runs:
         print(f"  {k:<7} {seconds[k]:7.1f} s   test accuracy {accuracy[k][0]:.3f} ± {accuracy[k][1]:.3f}")
     print(f"  speed ratio (plain / cached): {seconds['plain'] / seconds['cached']:.1f}x")

@@ -5,22 +5,19 @@
 What it measures, on a typical e-mail (a test e-mail with a newsletter footer: about 1.8 KB of
 HTML, the issue's "about 2 KB"):
 
-1. Where one e-mail's time goes inside the detector: tokenising, BERT's forward pass (eager, as
-   before, and compiled), rendering the screenshot, Lite0's forward pass, the head, the cues.
-2. Batching: each model's time per e-mail at batch sizes 1, 4 and 8. Batching pays only when
-   that time falls with the batch size.
-3. The pool's size: e-mails per second at concurrency 8 with 1, 2 and 3 scoring threads, in
+1. The pool's size: e-mails per second at concurrency 8 with 1, 2 and 3 scoring threads, in
    this process, the sizes taking turns over several rounds (so that a shared machine's changing
    load falls on all of them alike).
-4. The server as a process (``python -m tlutils.phishing.service.server --bundle ...``): time to a
+2. The server as a process (``python -m tlutils.phishing.service.server --bundle ...``): time to a
    healthy ``/health``, the first e-mail's latency, p50/p95 at concurrency 1, 8 and 16, requests
    per second, and 503s (a full queue). "before" is the server of commit ``BEFORE`` (one scoring
    at a time behind a lock, eager BERT), extracted with ``git archive`` and run on the same
    bundle; "after" is this tree's server with its default pool.
 
 The machine may be shared: the load average is printed with the table; compare rows of one run.
-Sections 1 and 2 need the detector of bundle format 1 (a fine-tuned ``text_model``), and the
-"before" server can only load such a bundle: with another detector they are skipped, saying so.
+The "before" server can only load a bundle of format 1 (a fine-tuned ``text_model``): with
+today's bundle it is skipped, saying so. (The stage and batch tables this script printed for
+format 1, and their numbers, are in docs/measurements.md.)
 """
 from __future__ import annotations
 
@@ -51,59 +48,6 @@ def typical_payloads(count: int = 8) -> list[dict]:
 
     return [{"subject": e.subject, "sender": f"{e.sender_name} <{e.sender_address}>", "html": e.html + FOOTER}
             for e in load_emails("test")[:count]]
-
-
-def median_ms(function, repeats: int) -> float:
-    """The median wall time of ``function()`` in milliseconds, after one call to warm it up."""
-    function()
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return float(np.median(times)) * 1000
-
-
-def stage_times(detector, payload: dict, repeats: int) -> list[tuple[str, float]]:
-    """Milliseconds of each stage of scoring ``payload`` (see the module's docstring)."""
-    from tlutils.phishing import cues
-    from tlutils.phishing.render import render_email, visible_text
-    from tlutils.phishing.screenshot_model import features, head_probabilities
-    from tlutils.phishing.service.serving import CompiledClassifier
-    from tlutils.text import encode_texts, predict_logits
-
-    text = visible_text(payload["html"])
-    encoded = encode_texts(detector.tokenizer, [f"{payload['subject']}\n\n{text}"], int(detector.info["max_length"]))
-    image = np.asarray(render_email(**payload))
-    pooled = features(detector.base, [image], detector.image_size)
-    compiled = CompiledClassifier(detector.text_model)
-    return [("tokenising", median_ms(lambda: encode_texts(detector.tokenizer, [text], 112), repeats)),
-            ("BERT forward, eager (before)", median_ms(lambda: predict_logits(detector.text_model, encoded), repeats)),
-            ("BERT forward, compiled (after)", median_ms(lambda: predict_logits(compiled, encoded), repeats)),
-            ("rendering the screenshot", median_ms(lambda: render_email(**payload), repeats)),
-            ("resizing + Lite0 forward", median_ms(lambda: features(detector.base, [image], detector.image_size), repeats)),
-            ("screenshot head", median_ms(lambda: head_probabilities(detector.head, pooled), repeats)),
-            ("cues", median_ms(lambda: cues.find_cues(sender=payload["sender"], subject=payload["subject"],
-                                                     html=payload["html"], text=text), repeats)),
-            ("whole score(), eager (before)", median_ms(lambda: detector.score(**payload), repeats))]
-
-
-def batch_times(detector, payload: dict, repeats: int) -> list[tuple[int, float, float]]:
-    """(batch size, BERT ms per e-mail, Lite0 ms per e-mail) at batch sizes 1, 4 and 8."""
-    from tlutils.phishing.render import render_email
-    from tlutils.phishing.screenshot_model import features
-    from tlutils.phishing.service.serving import CompiledClassifier
-    from tlutils.text import encode_texts, predict_logits
-
-    compiled = CompiledClassifier(detector.text_model)
-    image = np.asarray(render_email(**payload))
-    rows = []
-    for size in (1, 4, 8):
-        encoded = encode_texts(detector.tokenizer, [payload["html"]] * size, int(detector.info["max_length"]))
-        bert = median_ms(lambda: predict_logits(compiled, encoded), repeats) / size
-        lite0 = median_ms(lambda: features(detector.base, [image] * size, detector.image_size), repeats) / size
-        rows.append((size, bert, lite0))
-    return rows
 
 
 def pool_sizes(detector, payloads: list[dict], rounds: int, requests: int = 40) -> dict[int, list[float]]:
@@ -151,11 +95,14 @@ def measure_server(label: str, command: list[str], env: dict, payloads: list[dic
 def server_commands(bundle: Path, before_tree: Path | None) -> list[tuple[str, list[str], dict]]:
     """(label, command, environment) of each server to measure."""
     # -P: the working directory does not go first on sys.path, so PYTHONPATH picks the tree
-    base = [sys.executable, "-P", "-m", "tlutils.phishing.service.server", "--bundle", str(bundle)]
+    def command(module: str) -> list[str]:
+        return [sys.executable, "-P", "-m", module, "--bundle", str(bundle)]
+
     rows = []
-    if before_tree is not None:
-        rows.append((f"before ({BEFORE}, lock)", base, {**os.environ, "PYTHONPATH": str(before_tree)}))
-    rows.append(("after (pool of 2, compiled BERT)", base, dict(os.environ)))
+    if before_tree is not None:  # the service moved into tlutils.phishing.service after BEFORE
+        rows.append((f"before ({BEFORE}, lock)", command("tlutils.phishing.server"),
+                     {**os.environ, "PYTHONPATH": str(before_tree)}))
+    rows.append(("after (pool of 2, compiled BERT)", command("tlutils.phishing.service.server"), dict(os.environ)))
     return rows
 
 
@@ -203,16 +150,6 @@ def main() -> None:
     print(f"profile {cfg.profile}, bundle {bundle}, e-mail HTML {np.mean([len(p['html']) for p in payloads]):.0f} "
           f"characters on average; load average at the start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     detector = load_detector(bundle)
-    repeats = 5 if args.quick else 15
-    if hasattr(detector, "text_model"):
-        print("\n| stage of one e-mail (in process) | median ms |\n|---|---|")
-        for stage, ms in stage_times(detector, payloads[0], repeats):
-            print(f"| {stage} | {ms:.1f} |")
-        print("\n| batch size | BERT ms per e-mail (compiled) | Lite0 ms per e-mail |\n|---|---|---|")
-        for size, bert, lite0 in batch_times(detector, payloads[0], repeats):
-            print(f"| {size} | {bert:.1f} | {lite0:.1f} |")
-    else:
-        print("No stage or batch tables: this detector has no fine-tuned text_model (bundle format 1).")
     from tlutils.phishing.service.serving import prepare_for_serving
 
     rates = pool_sizes(prepare_for_serving(detector), payloads, rounds=2 if args.quick else 4)

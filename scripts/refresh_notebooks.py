@@ -12,7 +12,7 @@ Two kinds of notebook:
   them and when. Widget views are dropped (they need a live kernel).
 * A lesson without that metadata keeps only the outputs of cells tagged
   ``nbval-check-output``, which print what is the same in every profile (for a lesson whose
-  offline run would not be real: its other outputs would show a dry run as if it were a result).
+  offline run would not be real: its other outputs would show what no real run computed).
 
 Every kept output has an execution count (nbval refuses stored outputs on a cell never run).
 """

@@ -11,7 +11,7 @@ from tlutils import config
 def test_default_profile_is_full(monkeypatch):
     monkeypatch.delenv("TLUTILS_PROFILE", raising=False)
     cfg = config.resolve()
-    assert cfg.profile == "full" and cfg.weights == "imagenet" and not cfg.dry_run
+    assert cfg.profile == "full" and not cfg.offline and not cfg.vision_stand_in
 
 
 def test_environment_variable_chooses_profile(monkeypatch):
@@ -30,7 +30,34 @@ def test_profiles_shrink_from_full_to_offline():
     assert full.image_size > quick.image_size > offline.image_size >= 32  # VGG16's minimum
     assert full.epochs >= quick.epochs and quick.max_train is not None
     assert offline.offline and offline.vision_stand_in and not quick.vision_stand_in
-    assert not any(p.dry_run for p in (full, quick, offline))  # pretrained everywhere
+
+
+# Each profile's models and sources, as the modules chose them by the profile's name before the
+# Config table decided them: (downloads nothing, the lessons' VGG16 / ResNet50 preprocessing, the
+# capstone's screenshot base and its input size, the text checkpoint).
+BEFORE = {
+    "full": (False, "vgg16", "resnet50", "ResNet50 (ImageNet, Keras)", 224, "bert-base-uncased"),
+    "quick": (False, "vgg16", "resnet50", "ResNet50 (ImageNet, Keras)", 128, "bert-base-uncased"),
+    "offline": (True, "efficientnet", "efficientnet", "EfficientNet-Lite0 (ImageNet, packaged)", 224,
+                "all-MiniLM-L6-v2 (packaged, loaded with KerasHub)"),
+}
+
+
+@pytest.mark.parametrize("profile", list(BEFORE))
+def test_each_profile_loads_the_models_it_loaded_before_the_table(profile):
+    from tlutils.models import base_application
+    from tlutils.phishing.screenshot_model import base_name
+    from tlutils.text.encoders import source_name
+
+    cfg = config.PROFILES[profile]
+    assert (cfg.offline, base_application("vgg16", cfg), base_application("resnet50", cfg), base_name(cfg),
+            cfg.screenshot_size, source_name(cfg=cfg)) == BEFORE[profile]
+
+
+def test_the_challenge_sizes_cover_exactly_the_profiles():
+    from tlutils.challenge.sizes import SIZES
+
+    assert list(SIZES) == list(config.PROFILES)
 
 
 def test_cache_folder_follows_environment(monkeypatch, tmp_path):
@@ -54,7 +81,7 @@ def test_setup_without_banner_in_real_profiles(capsys, clean_environ, tmp_path):
     clean_environ["TLUTILS_CACHE"] = str(tmp_path)
     tlutils.setup("quick")
     out = capsys.readouterr().out
-    assert "DRY RUN" not in out and "stands in" not in out
+    assert "stands in" not in out
     assert clean_environ.get("HF_HUB_OFFLINE") != "1"
 
 

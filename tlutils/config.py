@@ -33,15 +33,21 @@ class Config:
     fine_tune_epochs: int
     max_train: int | None  # None: the whole split
     max_eval: int | None  # cap for validation and test splits
-    weights: str | None  # "imagenet" (pretrained), or None for random weights (a dry run)
     text_max_train: int | None  # text lessons: training examples (None: all)
     text_max_eval: int | None  # text lessons: cap for validation and test
     max_length: int  # tokens per text
     text_epochs: int  # fine-tuning epochs of a pretrained BERT
-    # True where Keras cannot download VGG16's or ResNet50's ImageNet weights (offline): the
-    # vision lessons then train EfficientNet-Lite0, pretrained on ImageNet and installed as a
-    # package, instead (tlutils.models.pretrained_base).
-    vision_stand_in: bool = False
+    # Where the data and the models come from. This table is the one place a profile decides
+    # them: every module asks these fields, none compares the profile's name.
+    offline: bool  # nothing is downloaded: the course's shipped data and packaged weights serve
+    # EfficientNet-Lite0 (ImageNet, installed as a package) stands in for every Keras ImageNet base
+    # (the lessons' VGG16 and ResNet50, the challenge's and the capstone's ResNet50), as Keras
+    # cannot download their weights offline (tlutils.models.pretrained_base).
+    vision_stand_in: bool
+    # The packaged all-MiniLM-L6-v2 stands in for the BERT a lesson names
+    # (tlutils.text.encoders.pretrained_source).
+    text_stand_in: bool
+    screenshot_size: int  # side, in pixels, of the capstone's screenshots as its frozen base reads them
     seed: int = 42
     cache_dir: Path = Path("~/.cache/tlutils").expanduser()
 
@@ -49,16 +55,6 @@ class Config:
     def input_shape(self) -> tuple[int, int, int]:
         """Shape of one RGB image as the vision models receive it."""
         return (self.image_size, self.image_size, 3)
-
-    @property
-    def dry_run(self) -> bool:
-        """True when vision numbers are meaningless (random weights, mock images)."""
-        return self.weights is None
-
-    @property
-    def offline(self) -> bool:
-        """True when nothing may be downloaded."""
-        return self.profile == "offline"
 
     @property
     def tfds_dir(self) -> Path:
@@ -69,21 +65,23 @@ class Config:
 PROFILES: dict[str, Config] = {
     # The real lesson: Colab or a GPU.
     "full": Config("full", image_size=224, batch_size=32, epochs=10, fine_tune_epochs=10,
-                   max_train=None, max_eval=None, weights="imagenet",
-                   text_max_train=20_000, text_max_eval=None, max_length=128, text_epochs=3),
+                   max_train=None, max_eval=None,
+                   text_max_train=20_000, text_max_eval=None, max_length=128, text_epochs=3,
+                   offline=False, vision_stand_in=False, text_stand_in=False, screenshot_size=224),
     # Same sources, sized for a laptop CPU or a class demo (a few minutes per lesson).
     "quick": Config("quick", image_size=128, batch_size=32, epochs=3, fine_tune_epochs=2,
-                    max_train=480, max_eval=160, weights="imagenet",
-                    text_max_train=400, text_max_eval=400, max_length=64, text_epochs=2),
+                    max_train=480, max_eval=160,
+                    text_max_train=400, text_max_eval=400, max_length=64, text_epochs=2,
+                    offline=False, vision_stand_in=False, text_stand_in=False, screenshot_size=128),
     # No network; the tests run this. Real pretrained weights all the same: EfficientNet-Lite0
     # stands in for VGG16 and ResNet50 on the course photos (96 px keeps a lesson to seconds and
     # still gives 0.89 test accuracy with a frozen base: benchmarks/vision_offline.py), MiniLM for
     # BERT, on the shipped SST-2 subset: 400 training sentences, cut at 64 tokens (under 1 % are
     # cut; a test checks it), 2 epochs of fine-tuning.
     "offline": Config("offline", image_size=96, batch_size=16, epochs=5, fine_tune_epochs=3,
-                      max_train=None, max_eval=None, weights="imagenet",
+                      max_train=None, max_eval=None,
                       text_max_train=400, text_max_eval=None, max_length=64, text_epochs=2,
-                      vision_stand_in=True),
+                      offline=True, vision_stand_in=True, text_stand_in=True, screenshot_size=224),
 }
 
 

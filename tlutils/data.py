@@ -1,8 +1,10 @@
 """Image datasets: through tensorflow-datasets, sized by the profile, or from a folder of photos.
 
-``full`` and ``quick`` call the real ``tfds.load`` (downloading into the cache on first use);
-``offline`` makes the very same call under ``tfds.testing.mock_data``, so the lesson's pipeline
-runs end to end with random images and no network.
+``full`` and ``quick`` call the real ``tfds.load`` (downloading into the cache on first use).
+Offline, where nothing is downloaded, the lessons read real photos the course ships
+(:func:`load_lesson_images`: 600 of tf_flowers' photos); only :func:`load_image_dataset` itself
+still makes its ``tfds.load`` call under ``tfds.testing.mock_data`` offline (random images), so
+that the tests run the tensorflow-datasets pipeline without a network.
 
 :func:`load_image_folder` reads a learner's own photos (one sub-folder per class) and decides
 everything at load time: every file is decoded once, broken ones are reported in

@@ -27,9 +27,6 @@ HUB_OFFLINE_SWITCHES = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
 
 REPORTED_PACKAGES = ("tensorflow", "keras", "transformers", "tensorflow-datasets")
 
-DRY_RUN_BANNER = """\
-*** DRY RUN: this profile has random vision weights, so vision accuracies and curves mean nothing."""
-
 STAND_IN_LINE = ("offline: pretrained weights without a download: EfficientNet-Lite0 (ImageNet) stands in "
                  "for VGG16 and ResNet50, all-MiniLM-L6-v2 for BERT")
 
@@ -190,8 +187,6 @@ def report(cfg: Config) -> str:
     ]
     if cfg.vision_stand_in:
         lines.append(STAND_IN_LINE)
-    if cfg.dry_run:
-        lines.append(DRY_RUN_BANNER)
     return "\n".join(lines)
 
 
@@ -205,8 +200,8 @@ def setup(profile: str | None = None, seed: int = 42, verbose: bool = True) -> C
 
     Example:
         >>> cfg = setup("offline", verbose=False)
-        >>> (cfg.profile, cfg.dry_run)
-        ('offline', False)
+        >>> (cfg.profile, cfg.offline)
+        ('offline', True)
     """
     global _current
     from .downloads import install_notebook_handler, limit_network_waits

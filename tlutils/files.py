@@ -16,7 +16,8 @@ import os
 import shutil
 import sys
 import traceback
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -217,3 +218,52 @@ def read_json(path: Path, fix: str) -> Any:
     except UnicodeDecodeError:
         reason = "it is not text"
     raise DataFileError(f"{path} is damaged ({reason}): {fix}.")
+
+
+def read_arrays(path: Path, names: Sequence[str],
+                check: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any] | None:
+    """The arrays ``names`` of the feature cache file ``path`` (``.npz``, read without pickle);
+    None when it is missing, or damaged (truncated, not a NumPy archive, an array missing, or
+    refused by ``check``, which raises ValueError), which is said in one line and the file
+    removed, so that the features are computed again. The one reader of the course's caches."""
+    import numpy as np
+
+    path = Path(path)
+    if not path.exists():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            arrays = {name: saved[name] for name in names}
+        if check is not None:
+            check(arrays)
+        return arrays
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+        print(f"  {path} is damaged ({reason}): computing these features again", flush=True)
+        path.unlink(missing_ok=True)
+        return None
+
+
+def write_arrays(path: Path, **arrays: Any) -> None:
+    """``arrays`` saved in the feature cache file ``path`` (``.npz``, no pickle), written whole or
+    not at all (:func:`atomic_path`), its folder made first. The one writer of the course's caches.
+
+    Example:
+        >>> import tempfile, numpy as np
+        >>> path = Path(tempfile.mkdtemp()) / "cache" / "test.npz"
+        >>> write_arrays(path, x=np.ones((2, 3)), y=np.arange(2))
+        >>> {name: a.shape for name, a in read_arrays(path, ["x", "y"]).items()}
+        {'x': (2, 3), 'y': (2,)}
+        >>> _ = path.write_bytes(b"cut off")
+        >>> import contextlib, io
+        >>> with contextlib.redirect_stdout(io.StringIO()) as said:
+        ...     damaged = read_arrays(path, ["x", "y"])
+        >>> damaged, path.exists(), "computing these features again" in said.getvalue()
+        (None, False, True)
+    """
+    import numpy as np
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path) as partial:
+        np.savez(partial, **arrays)

@@ -35,7 +35,7 @@ class PretrainedBase:
 
 
 def pretrained_base(name: str, input_shape: tuple[int, int, int], cfg: Config | None = None,
-                    weights: str | None = "imagenet") -> PretrainedBase:
+                    weights: str | None = "imagenet", pooling: str | None = None) -> PretrainedBase:
     """``keras.applications``' VGG16 or ResNet50 (``name`` "vgg16" or "resnet50") with its
     ImageNet weights, without its classifier; where Keras cannot download them (the offline
     profile), EfficientNet-Lite0, pretrained on ImageNet and installed as a package, stands in.
@@ -43,7 +43,8 @@ def pretrained_base(name: str, input_shape: tuple[int, int, int], cfg: Config | 
     Lesson 01 writes this choice out. Lite0's own preprocessing is inside the model, so its
     ``preprocess_input`` (``keras.applications.efficientnet``'s) passes pixels through: each
     base gets the preprocessing it was trained with. ``weights=None`` gives the same network with
-    random weights (training from scratch). The Keras bases download once into the course cache.
+    random weights (training from scratch); ``pooling`` ("avg" or "max") pools the last feature
+    map, as in ``keras.applications``. The Keras bases download once into the course cache.
 
     Example:
         >>> from tlutils.config import PROFILES
@@ -54,16 +55,17 @@ def pretrained_base(name: str, input_shape: tuple[int, int, int], cfg: Config | 
     cfg = cfg or current()
     application = base_application(name, cfg)
     if cfg.vision_stand_in:
-        model = efficientnet_lite0(include_top=False, input_shape=input_shape, weights=weights, cfg=cfg)
+        model = efficientnet_lite0(include_top=False, input_shape=input_shape, pooling=pooling, weights=weights,
+                                   cfg=cfg)
     else:
         build = getattr(keras.applications, KERAS_BASES[name][0])
         if weights is None:
-            model = build(weights=None, include_top=False, input_shape=input_shape)
+            model = build(weights=None, include_top=False, input_shape=input_shape, pooling=pooling)
         else:
             from .downloads import downloading
 
             with downloading(f"the {KERAS_BASES[name][0]} ImageNet weights", cfg.cache_dir / "keras"):
-                model = build(weights=weights, include_top=False, input_shape=input_shape)
+                model = build(weights=weights, include_top=False, input_shape=input_shape, pooling=pooling)
     return PretrainedBase(model, preprocess_input(application), application)
 
 

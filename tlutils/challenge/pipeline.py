@@ -5,7 +5,6 @@ Lesson 06 writes ``augmentation``, ``image_batches``, ``feature_extractor`` and
 from __future__ import annotations
 
 import dataclasses
-import zipfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -15,7 +14,7 @@ import tensorflow as tf
 
 from ..config import Config
 from ..data import ImageData, load_image_dataset, load_lesson_images
-from ..files import atomic_path
+from ..files import read_arrays, write_arrays
 from .sizes import SPLITS, ChallengeSizes
 
 Preprocess = Callable[[tf.Tensor], tf.Tensor]
@@ -91,22 +90,14 @@ def labels_of(ds: tf.data.Dataset) -> np.ndarray:
 
 
 def read_features(path: Path) -> tuple[np.ndarray, np.ndarray] | None:
-    """The (features, labels) saved in ``path``; None when it is missing, or damaged (truncated,
-    not a NumPy archive, arrays missing or of different lengths), which is said in one line
-    and the file removed, so that they are computed again."""
-    if not path.exists():
-        return None
-    try:
-        with np.load(path, allow_pickle=False) as saved:
-            x, y = saved["x"], saved["y"]
-        if len(x) != len(y):
-            raise ValueError(f"{len(x)} feature rows for {len(y)} labels")
-        return x, y
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
-        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
-        print(f"  {path} is damaged ({reason}): computing these features again", flush=True)
-        path.unlink(missing_ok=True)
-        return None
+    """The (features, labels) saved in ``path``; None when it is missing or damaged (arrays of
+    different lengths included), which :func:`tlutils.files.read_arrays` says in one line."""
+    def same_length(arrays: dict[str, np.ndarray]) -> None:
+        if len(arrays["x"]) != len(arrays["y"]):
+            raise ValueError(f"{len(arrays['x'])} feature rows for {len(arrays['y'])} labels")
+
+    saved = read_arrays(path, ["x", "y"], same_length)
+    return None if saved is None else (saved["x"], saved["y"])
 
 
 def cached_features(make_extractor: Callable[[], keras.Model], data: ImageData, sizes: ChallengeSizes,
@@ -135,8 +126,7 @@ def cached_features(make_extractor: Callable[[], keras.Model], data: ImageData, 
             split = name.split("_view")[0]  # every training view has the training labels, in order
             if split not in labels:
                 labels[split] = labels_of(ds)
-            with atomic_path(path) as partial:
-                np.savez(partial, x=x, y=labels[split])
+            write_arrays(path, x=x, y=labels[split])
             tick()
             saved = x, labels[split]
         arrays[name] = saved

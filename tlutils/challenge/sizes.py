@@ -28,6 +28,10 @@ class ChallengeSizes:
     run_eagerly: bool = False
 
 
+# The challenge's sizes per profile, keyed by tlutils.config.PROFILES' names. A table of the
+# challenge's own rather than a field of Config: Config sits below every package and imports none
+# of them, these sizes concern only this runner (which also takes any other ChallengeSizes), and
+# they are a lookup of the profile's name, never a comparison with it; a test keeps the keys equal.
 SIZES = {
     "full": ChallengeSizes(224, 32, None, None, views=10, head_epochs=40, fine_tune_epochs=30,
                            scratch_epochs=200),

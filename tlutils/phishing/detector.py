@@ -124,7 +124,7 @@ class Detector:
 
     def __init__(self, folder: str | Path) -> None:
         from ..config import resolve
-        from .screenshot_model import base_input_size, load_base
+        from .screenshot_model import load_base
         from .text_model import load_encoder
 
         self.folder = Path(folder)
@@ -137,7 +137,7 @@ class Detector:
         self.cfg = resolve(self.profile)
         self.encoder = load_encoder(self.cfg)
         self.base = load_base(self.cfg)
-        self.image_size = base_input_size(self.cfg)
+        self.image_size = self.cfg.screenshot_size
 
     def text_probabilities(self, texts: list[str]) -> np.ndarray:
         """The text model's phishing probability of each model text (see :func:`~tlutils.phishing.inputs.model_text`)."""

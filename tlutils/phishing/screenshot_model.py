@@ -1,10 +1,10 @@
 """The capstone's screenshot model: a frozen ImageNet CNN with a new head on rendered e-mails.
 
-The base follows the profile: ResNet50 with ImageNet weights in ``full`` and ``quick`` (as the
-course's source text says), and the real ImageNet EfficientNet-Lite0 offline (Keras' ResNet50
-has random weights there). The base stays frozen, so its pooled features of each screenshot are
-computed once and cached in the course cache; the head (:class:`~tlutils.phishing.heads.LinearHead`,
-logistic regression) trains on them in a second.
+The base is the course's ResNet50 with ImageNet weights, or the EfficientNet-Lite0 that stands in
+for it offline (:func:`tlutils.models.pretrained_base` decides, from the profile's Config), read
+at the profile's ``screenshot_size``. The base stays frozen, so its pooled features of each
+screenshot are computed once and cached in the course cache; the head
+(:class:`~tlutils.phishing.heads.LinearHead`, logistic regression) trains on them in a second.
 """
 from __future__ import annotations
 
@@ -16,25 +16,22 @@ from typing import Any
 import numpy as np
 
 from ..config import Config
-from ..files import atomic_path
+from ..files import read_arrays, write_arrays
 from .data import Email
 from .inputs import page_html
 from .render import render_email
 
-BASES = {"offline": "EfficientNet-Lite0 (ImageNet, packaged)", "quick": "ResNet50 (ImageNet, Keras)",
-         "full": "ResNet50 (ImageNet, Keras)"}
+# How a bundle and the feature cache name each base, by the keras.applications module whose
+# preprocessing it takes (tlutils.models.base_application).
+BASE_NAMES = {"resnet50": "ResNet50 (ImageNet, Keras)", "efficientnet": "EfficientNet-Lite0 (ImageNet, packaged)"}
 RENDER_VERSION = 3  # bump when render.py draws differently: cached features are then recomputed
 
 
 def base_name(cfg: Config) -> str:
     """Which pretrained base the profile's screenshot model uses."""
-    return BASES[cfg.profile]
+    from ..models import base_application
 
-
-def base_input_size(cfg: Config) -> int:
-    """The side, in pixels, the screenshots are resized to for the base (the profile's image
-    size for ResNet50 in quick, 224 otherwise)."""
-    return cfg.image_size if cfg.profile == "quick" else 224
+    return BASE_NAMES[base_application("resnet50", cfg)]
 
 
 def load_base(cfg: Config) -> Any:
@@ -42,20 +39,13 @@ def load_base(cfg: Config) -> Any:
     (each base's own preprocessing is inside the model)."""
     import keras
 
-    size = base_input_size(cfg)
-    if cfg.profile == "offline":
-        from ..lite0 import efficientnet_lite0
+    from ..models import pretrained_base
 
-        base = efficientnet_lite0(include_top=False, pooling="avg", input_shape=(size, size, 3), cfg=cfg)
-    else:
-        from ..downloads import downloading
-
-        with downloading("the ResNet50 ImageNet weights", cfg.cache_dir / "keras"):
-            resnet = keras.applications.ResNet50(weights="imagenet", include_top=False, pooling="avg",
-                                                 input_shape=(size, size, 3))
-        inputs = keras.Input((size, size, 3))
-        base = keras.Model(inputs, resnet(keras.applications.resnet50.preprocess_input(inputs)),
-                           name="resnet50_imagenet")
+    shape = (cfg.screenshot_size, cfg.screenshot_size, 3)
+    pretrained = pretrained_base("resnet50", shape, cfg, pooling="avg")
+    inputs = keras.Input(shape)
+    base = keras.Model(inputs, pretrained.model(pretrained.preprocess_input(inputs)),
+                       name=f"{pretrained.model.name}_imagenet")
     base.trainable = False
     return base
 
@@ -85,15 +75,14 @@ def features(base: Any, images: Sequence[np.ndarray], size: int, batch_size: int
 
 def cached_features(emails: Sequence[Email], base: Any, cfg: Config) -> np.ndarray:
     """:func:`features` of the e-mails' screenshots, read from the course cache when the same
-    base, renderer and e-mails were seen before (written atomically, ``.npz`` without pickle)."""
-    key = hashlib.sha256("\n".join([base_name(cfg), str(base_input_size(cfg)), str(RENDER_VERSION)]
+    base, renderer and e-mails were seen before (:func:`tlutils.files.read_arrays`; a damaged
+    file is computed again)."""
+    key = hashlib.sha256("\n".join([base_name(cfg), str(cfg.screenshot_size), str(RENDER_VERSION)]
                                    + [e.id + e.sender + e.subject + e.html + e.text for e in emails]).encode())
     path = Path(cfg.cache_dir) / "phishing-features" / f"{cfg.profile}-{key.hexdigest()[:16]}.npz"
-    if path.exists():
-        with np.load(path, allow_pickle=False) as stored:
-            return stored["features"]
-    values = features(base, [email_screenshot(e) for e in emails], base_input_size(cfg))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(path) as partial:
-        np.savez(partial, features=values)
+    saved = read_arrays(path, ["features"])
+    if saved is not None:
+        return saved["features"]
+    values = features(base, [email_screenshot(e) for e in emails], cfg.screenshot_size)
+    write_arrays(path, features=values)
     return values

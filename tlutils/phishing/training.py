@@ -26,10 +26,8 @@ from .detector import read_bundle_info, save_detector
 from .ensemble import WeightedAverage
 from .heads import LinearHead
 
-# Chosen on the validation e-mails (feature extraction, offline profile, 2026-12-06): the text
-# head's validation PR-AUC was 0.991 / 0.993 / 0.994 / 0.995 at C = 0.01 / 0.03 / 0.1 / 1, the
-# screenshot head's 0.761 / 0.735 / 0.714 / 0.661; C = 0.1 and 0.01. 128 tokens: the subject and
-# the body's opening, which is where phishing states its pretext.
+# Each head's C chosen on the validation e-mails (docs/measurements.md). 128 tokens: the subject
+# and the body's opening, which is where phishing states its pretext.
 RECIPE: dict[str, Any] = {"text": {"max_length": 128, "C": 0.1}, "screenshot": {"C": 0.01}}
 SEED = 0
 SPLITS = CORPORA["real"]
@@ -105,6 +103,7 @@ def transfer_step(emails: dict[str, list], cfg: Config) -> tuple[dict, dict, dic
 def _train(cfg: Config, seed: int) -> dict[str, Any]:
     """Read every split with both frozen models and train the heads (:func:`transfer_step`), then fit
     the ensemble rule on the validation split; returns what :func:`save_detector` takes."""
+    from ..text.encoders import source_name
     from . import screenshot_model as shots
 
     emails = {split: load_emails(split, corpus="real") for split in SPLITS}
@@ -115,20 +114,13 @@ def _train(cfg: Config, seed: int) -> dict[str, Any]:
     rule = WeightedAverage.fit(validation["text"], validation["screenshot"], validation["labels"])
     seconds["heads_and_rule"] = seconds.pop("heads") + time.perf_counter() - start
     info = {"profile": cfg.profile, "seed": seed, "recipe": RECIPE, "max_length": RECIPE["text"]["max_length"],
-            "bases": {"text": _text_base(cfg), "screenshot": shots.base_name(cfg)},
-            "screenshot_input_size": shots.base_input_size(cfg),
+            "bases": {"text": source_name(cfg=cfg), "screenshot": shots.base_name(cfg)},
+            "screenshot_input_size": cfg.screenshot_size,
             "sizes": {split: len(emails[split]) for split in SPLITS},
             "seconds": {k: round(v, 1) for k, v in seconds.items()}}
     features = {f"{model}_{split}": values for model, by_split in X.items() for split, values in by_split.items()}
     features.update({f"labels_{split}": np.asarray([e.label for e in emails[split]]) for split in SPLITS})
     return dict(heads=heads, rule=rule, info=info, predictions=predictions, features=features)
-
-
-def _text_base(cfg: Config) -> str:
-    """The text model's pretrained checkpoint in this profile."""
-    from ..text import OFFLINE_MODEL
-
-    return OFFLINE_MODEL if cfg.offline else "bert-base-uncased"
 
 
 def train_detector(cfg: Config | None = None, folder: str | Path | None = None, *, seed: int = SEED) -> Path:

@@ -152,7 +152,7 @@ def _logits(model: Any, batch: dict) -> np.ndarray:
 
     if isinstance(model, keras.Model):
         output = compiled(model)({name: np.asarray(values, "int32") for name, values in batch.items()})
-    else:  # a stand-in called like a model (tests, the scoring server's compiled classifier)
+    else:  # a stand-in called like a model (tests)
         output = model(batch, training=False)
     output = getattr(output, "logits", output)
     if isinstance(output, dict):

@@ -67,7 +67,7 @@ def pretrained_source(name: str = "bert-base-uncased", cfg: Config | None = None
     :class:`~tlutils.errors.DownloadError`.
     """
     cfg = cfg or current()
-    if not cfg.offline:
+    if not cfg.text_stand_in:
         from huggingface_hub import snapshot_download
 
         with downloading(f"the {name} model", hub_folder(cfg).parent):
@@ -75,6 +75,18 @@ def pretrained_source(name: str = "bert-base-uncased", cfg: Config | None = None
                                      etag_timeout=silence_timeout())
     _notice_substitute(name)
     return str(packaged_minilm())
+
+
+def source_name(name: str = "bert-base-uncased", cfg: Config | None = None) -> str:
+    """What :func:`pretrained_source` loads for ``name`` in this profile, as a record names it:
+    ``name``, or :data:`OFFLINE_MODEL` where the packaged MiniLM stands in.
+
+    Example:
+        >>> source_name(cfg=PROFILES["quick"]), source_name(cfg=PROFILES["offline"])
+        ('bert-base-uncased', 'all-MiniLM-L6-v2 (packaged, loaded with KerasHub)')
+    """
+    cfg = cfg or current()
+    return OFFLINE_MODEL if cfg.text_stand_in else name
 
 
 def load_tokenizer(source: str | Path) -> Any:

@@ -1,32 +1,17 @@
-"""How the scoring server runs the detector: the text model's forward pass compiled once, a
-warm-up before the server says it is healthy, and a bounded pool of scoring threads.
-
-Where one e-mail's time went before (``benchmarks/server_latency.py`` prints these stages; 2
-cores shared with other jobs, load 6-9, a 1.7 KB HTML e-mail): BERT's forward pass run eagerly,
-op by op, 140-390 ms, plus a ``tf.data`` pipeline built for every call (its map traced anew,
-30-90 ms; ``tlutils.text.predict_logits`` now cuts batches with NumPy); rendering the screenshot
-11-36 ms; resizing and Lite0's forward pass 30-50 ms (Keras already compiles it); tokenising,
-the head and the cues 1-7 ms. Compiled with ``tf.function``, BERT's forward pass takes 37-76 ms.
-
-Batching or a pool? Batching pays when a model's time per e-mail falls with the batch size; here
-it does not (BERT 36-55 ms per e-mail one at a time, 30-99 in batches of 4, 32-74 in batches of
-8; Lite0 likewise), because one e-mail already keeps both cores busy. For the same reason the
-pool's size matters little: with the sizes taking turns, 1, 2 and 3 threads gave 9.4, 10.8 and
-10.8 e-mails/s at concurrency 8 in one run, 8.5, 8.6 and 9.8 in another and 7.9, 10.3 and 11.0 in
-a third (load 7-10, where more threads also take a larger share of a machine other jobs use).
-The server keeps a pool of two, one per core (one thread can render, which holds the GIL, while
-the other runs a model), and a bounded queue in front of it, so that a burst gets a 503 instead
-of an ever longer wait; what made it fast is the compiled forward pass and the pipeline removed.
+"""How the scoring server runs the detector: a warm-up before the server says it is healthy
+(the models' forward passes are compiled graphs, built on the first e-mail), and a bounded pool
+of scoring threads, one per core, so that a burst gets a 503 instead of an ever longer wait.
+Batching does not pay here: one e-mail already keeps both cores busy. The measurements behind
+these choices: docs/measurements.md.
 """
 from __future__ import annotations
 
 import concurrent.futures
 import threading
-import types
 from collections.abc import Callable
 from typing import Any
 
-DEFAULT_WORKERS = 2  # 1-3 measured alike (see above); two let rendering overlap a forward pass
+DEFAULT_WORKERS = 2  # 1-3 measured alike (docs/measurements.md); two let rendering overlap a forward pass
 DEFAULT_QUEUE = 16  # e-mails waiting beyond those being scored; more are refused with a 503
 WARM_UP_EMAIL = {"subject": "Your invoice", "sender": "Payflow <billing@payflow.example>",
                  "html": "<p>Hello, your invoice for March is attached. Thank you!</p>"}
@@ -36,38 +21,10 @@ class Busy(Exception):
     """Every scoring thread is busy and the queue in front of them is full."""
 
 
-class CompiledClassifier:
-    """A Transformers TF classifier whose forward pass runs as one compiled TensorFlow graph.
-
-    Called like the model (``model(batch, training=False).logits``), so
-    :func:`tlutils.text.predict_logits` uses it unchanged. The graph is built once, on the first
-    batch, for any number of texts of any length with that batch's inputs and types.
-    """
-
-    def __init__(self, model: Any) -> None:
-        self.model = model
-        self._logits = None
-
-    def __call__(self, batch: dict, training: bool = False) -> Any:
-        if training:
-            raise ValueError("CompiledClassifier only predicts; train the wrapped model itself.")
-        if self._logits is None:
-            self._logits = self._compile(batch)
-        return types.SimpleNamespace(logits=self._logits(batch))
-
-    def _compile(self, batch: dict) -> Any:
-        """The forward pass as a ``tf.function`` for batches shaped like ``batch``, any size."""
-        import tensorflow as tf
-
-        shapes = {name: tf.TensorSpec([None, None], tf.as_dtype(values.dtype)) for name, values in batch.items()}
-        return tf.function(lambda inputs: self.model(inputs, training=False).logits, input_signature=[shapes])
-
-
 def prepare_for_serving(detector: Any) -> Any:
-    """``detector`` with its text model compiled (when it has one) and warmed up: the first
-    e-mail builds the compiled graphs, which would otherwise cost the first caller seconds."""
-    if hasattr(detector, "text_model"):
-        detector.text_model = CompiledClassifier(detector.text_model)
+    """``detector`` warmed up: the first e-mail builds the compiled graphs (the text encoder's,
+    :func:`tlutils.text.compiled`, and the screenshot base's), which would otherwise cost the first
+    caller seconds."""
     detector.score(**WARM_UP_EMAIL)
     return detector
 
