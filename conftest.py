@@ -2,12 +2,17 @@
 when tests/ is collected): nbval runs the lessons' folded worked solutions too."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import nbformat
 import nbval.plugin
 
+# A progress bar appears only when scoring is slow, so a checked cell's output would depend on the
+# machine's load (lesson 04's reload check failed that way on a loaded machine): under pytest it
+# never appears, whether the suite or one lesson alone runs. The lessons' kernels inherit it.
+os.environ.setdefault("TLUTILS_PROGRESS_AFTER", "inf")
 sys.path.insert(0, str(Path(__file__).resolve().parent / "tests"))
 from notebook_solutions import solutions_as_code  # noqa: E402
 

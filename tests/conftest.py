@@ -24,10 +24,8 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0", "", None}
 
 os.environ.setdefault("TLUTILS_PROFILE", "offline")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-# No progress bar from tlutils' scoring in the tests: it appears only when scoring takes over 5 s,
-# so on a loaded machine it turned up in a checked cell (lesson 04's reload check) and nbval failed
-# it. The lessons' kernels inherit the variable; tests/test_text.py checks the bar without it.
-os.environ.setdefault("TLUTILS_PROGRESS_AFTER", "inf")
+# TLUTILS_PROGRESS_AFTER=inf (no progress bar) is set by the root conftest.py, for a lesson run
+# alone too; tests/test_text.py checks the bar without it.
 
 
 # `make test` runs the suite on two pytest-xdist workers (`-n 2`): TensorFlow builds its graphs
