@@ -136,6 +136,22 @@ def test_an_interrupted_save_leaves_no_half_bundle(bundle, detector, tmp_path, m
     assert read_bundle_info(target)["profile"] == "offline"
 
 
+def test_train_detector_runs_the_transfer_step_it_is_given(bundle, tmp_path):
+    calls = []
+
+    class Stop(Exception):
+        pass
+
+    def lesson_step(emails, cfg):  # lesson 07 passes its own copy of training.transfer_step
+        calls.append(sorted(emails))
+        raise Stop
+
+    with pytest.raises(Stop):
+        training.train_detector(folder=tmp_path / "new", step=lesson_step)
+    assert calls == [sorted(training.SPLITS)]
+    assert training.train_detector(folder=bundle, step=lesson_step) == bundle and len(calls) == 1  # reused
+
+
 def test_measured_scores_with_margins(bundle):
     """Measured on the offline profile (frozen MiniLM and EfficientNet-Lite0, logistic heads),
     2026-12-07, six collections (feature extraction has nothing random, so every run gives these

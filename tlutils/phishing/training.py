@@ -13,6 +13,7 @@ run after it in one course cache train once.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -100,14 +101,15 @@ def transfer_step(emails: dict[str, list], cfg: Config) -> tuple[dict, dict, dic
     return X, heads, seconds
 
 
-def _train(cfg: Config, seed: int) -> dict[str, Any]:
-    """Read every split with both frozen models and train the heads (:func:`transfer_step`), then fit
-    the ensemble rule on the validation split; returns what :func:`save_detector` takes."""
+def _train(cfg: Config, seed: int, step: Callable = transfer_step) -> dict[str, Any]:
+    """Read every split with both frozen models and train the heads (``step``: :func:`transfer_step`
+    or lesson 07's copy of it), then fit the ensemble rule on the validation split; returns what
+    :func:`save_detector` takes."""
     from ..text.encoders import source_name
     from . import screenshot_model as shots
 
     emails = {split: load_emails(split, corpus="real") for split in SPLITS}
-    X, heads, seconds = transfer_step(emails, cfg)
+    X, heads, seconds = step(emails, cfg)
     start = time.perf_counter()
     predictions = _predictions(emails, heads, X)
     validation = predictions["validation"]
@@ -123,15 +125,18 @@ def _train(cfg: Config, seed: int) -> dict[str, Any]:
     return dict(heads=heads, rule=rule, info=info, predictions=predictions, features=features)
 
 
-def train_detector(cfg: Config | None = None, folder: str | Path | None = None, *, seed: int = SEED) -> Path:
+def train_detector(cfg: Config | None = None, folder: str | Path | None = None, *, seed: int = SEED,
+                   step: Callable = transfer_step) -> Path:
     """Build the detector bundle, or reuse the complete one already in ``folder``; returns its path.
 
     ``folder`` defaults to :func:`default_folder` in the course cache. Load it with
-    :func:`~tlutils.phishing.detector.load_detector`. (``seed`` is recorded: feature extraction
-    and logistic regression have nothing random, so every seed trains the same detector.)
+    :func:`~tlutils.phishing.detector.load_detector`. ``step`` is the transfer step that builds
+    features and heads: lesson 07 passes the one its cells write (the same code as
+    :func:`transfer_step`). (``seed`` is recorded: feature extraction and logistic regression have
+    nothing random, so every seed trains the same detector.)
     """
     cfg = cfg or current()
     folder = Path(folder) if folder is not None else default_folder(cfg)
     if reusable(folder, cfg, seed):
         return folder
-    return save_detector(folder, **_train(cfg, seed))
+    return save_detector(folder, **_train(cfg, seed, step))
