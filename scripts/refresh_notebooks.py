@@ -50,8 +50,10 @@ def label_text(run: dict) -> str:
             f"`{run['profile']}` profile on {run['date']}: {run['models']}, on {run['data']}. "
             "These are real pretrained weights on real data in every profile, so your run gives "
             "the same checked outputs; timings and the last digits of other numbers may differ. "
-            f"The run took {run['seconds']:.0f} s on a 2-core CPU without a GPU, the lessons run one after "
-            "another by `make notebooks` in one course cache, empty before lesson 00.")
+            f"The run took {run['seconds']:.0f} s on a 2-core CPU without a GPU (load average "
+            f"{run['load']:.1f} at its start), " + (
+                "the lessons run one after another by `make notebooks` in one course cache, empty before "
+                "the first." if run["together"] else "this lesson run alone in an empty course cache."))
 
 
 def drop_widget_view(output: nbformat.NotebookNode) -> None:
@@ -105,8 +107,9 @@ def keep_trusted_outputs(nb: nbformat.NotebookNode, run: dict | None) -> None:
     nb.metadata.pop("widgets", None)
 
 
-def refresh(path: Path, timeout: int = 900) -> None:
-    """Execute ``path`` in its own folder with the offline profile and save it stripped."""
+def refresh(path: Path, together: bool, timeout: int = 900) -> None:
+    """Execute ``path`` in its own folder with the offline profile and save it stripped
+    (``together``: after other lessons in the same course cache, as `make notebooks` runs them)."""
     tag_notebook(path)  # a cell still marked with a `# NBVAL_...` comment line gets its tag
     nb = nbformat.read(path, as_version=4)
     # Small figures keep the stored notebooks small: the kernel reads this matplotlibrc.
@@ -114,7 +117,7 @@ def refresh(path: Path, timeout: int = 900) -> None:
     os.environ["MATPLOTLIBRC"] = str(rc)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
-    began = time.perf_counter()
+    began, load = time.perf_counter(), os.getloadavg()[0]
     client.execute()
     seconds = time.perf_counter() - began
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
@@ -124,6 +127,7 @@ def refresh(path: Path, timeout: int = 900) -> None:
     if run is not None:
         run["date"] = datetime.date.today().isoformat()
         run["seconds"] = round(seconds, 1)
+        run["load"], run["together"] = round(load, 1), together
     keep_trusted_outputs(nb, run)
     shorten_cache_paths(nb, os.environ.get("TLUTILS_CACHE"))
     nbformat.write(nb, path)
@@ -134,7 +138,7 @@ def main(paths: list[str]) -> None:
     if os.environ.get("TLUTILS_PROFILE") != "offline":
         raise SystemExit("Run with TLUTILS_PROFILE=offline (make notebooks sets it).")
     for name in paths:
-        refresh(Path(name))
+        refresh(Path(name), together=len(paths) > 1)
 
 
 if __name__ == "__main__":

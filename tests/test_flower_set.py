@@ -98,6 +98,31 @@ def test_the_stored_flowers102_run_is_the_official_test_split_and_consistent():
         assert result["top1"] == pytest.approx(np.mean(labels == predictions[name]))
 
 
+def test_an_approach_run_later_is_stored_beside_the_others_only_if_it_pairs(tmp_path):
+    import json
+    import shutil
+
+    from tlutils.challenge.report import STORED_RUN
+
+    module = load_script("flowers102_challenge")
+    store = tmp_path / "store"
+    shutil.copytree(STORED_RUN, store)
+    old, old_predictions = stored_run(store)
+    later = {"sizes": {**old["sizes"], "scratch_epochs": 30}, "seed": old["seed"],
+             "approaches": {"scratch": {**old["approaches"]["feature_extraction"], "epochs": 30}}}
+    info = {"label": "L", "finished": "2026-12-07 16:00 UTC", "load_average_at_start": [1.0, 1.0, 1.0]}
+    labels = old_predictions["label"]
+    report, columns, run = module.merged(store, later, {"scratch": labels}, labels, info)
+    assert set(report["approaches"]) == set(old["approaches"]) | {"scratch"}
+    assert set(columns) == set(report["approaches"]) and (columns["scratch"] == labels).all()
+    assert [s["approaches"] for s in run["sessions"]][-1] == ["scratch"] and run["label"] == "L"
+    with pytest.raises(SystemExit, match="photo for photo"):
+        module.merged(store, later, {"scratch": labels}, labels[::-1], info)
+    with pytest.raises(SystemExit, match="other sizes or another seed"):
+        module.merged(store, {**later, "sizes": {**later["sizes"], "image_size": 224}}, {}, None, info)
+    json.dumps(run)  # what store() writes
+
+
 def test_flowers102_rebuild_checks_every_photo_against_the_official_labels():
     import io
 

@@ -86,10 +86,14 @@ def test_notebook_keeps_only_outputs_a_reader_may_trust(path):
     assert "widgets" not in nb.metadata
     run = _stored_run(nb)
     if run is not None:
-        assert set(run) == {"profile", "models", "data", "date", "seconds"} and run["profile"] == "offline"
+        required = {"profile", "models", "data", "date", "seconds"}  # + load and together since 2026-12-07
+        assert required <= set(run) <= required | {"load", "together"} and run["profile"] == "offline"
         labels = [c for c in nb.cells if "stored-run-label" in c.metadata.get("tags", [])]
         assert len(labels) == 1 and run["date"] in labels[0].source and run["models"] in labels[0].source
         assert f"The run took {run['seconds']:.0f} s" in labels[0].source  # measured by the refresh
+        if "load" in run:
+            assert f"(load average {run['load']:.1f} at its start)" in labels[0].source
+            assert ("one after another" if run["together"] else "this lesson run alone") in labels[0].source
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
