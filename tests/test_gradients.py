@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import keras
 from tlutils.gradients import base_gradient_norms
@@ -27,3 +28,10 @@ def test_each_head_gets_its_own_norm_from_one_pass_of_the_base():
                                                                         kernel_initializer="zeros")])
     norms = base_gradient_norms(_identity_dense(), {"identity": _identity_dense("softmax"), "zeros": zero_head}, x, y)
     assert norms["zeros"] == 0.0 < norms["identity"]  # a zero head passes nothing back
+
+
+def test_a_frozen_base_is_refused_in_one_sentence():
+    base = _identity_dense()
+    base.trainable = False
+    with pytest.raises(ValueError, match="The base is frozen"):
+        base_gradient_norms(base, {"h": _identity_dense("softmax")}, np.array([[1.0, 0.0]]), np.array([0]))

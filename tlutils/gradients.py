@@ -19,7 +19,8 @@ def base_gradient_norms(base: keras.Model, heads: dict[str, keras.Model], images
 
     The base runs once, in inference mode (``training=False``: BatchNormalization on its moving
     statistics, Dropout off), and every head reads its output, so the numbers differ only by
-    the head. The base must be trainable: the gradient is what would train it. Eager on purpose:
+    the head. The base must be trainable: the gradient is what would train it (a frozen base
+    is refused in one sentence). Eager on purpose:
     tracing a graph of EfficientNet's backward pass took longer than running it.
 
     Example:
@@ -34,6 +35,8 @@ def base_gradient_norms(base: keras.Model, heads: dict[str, keras.Model], images
     """
     import tensorflow as tf
 
+    if not base.trainable_weights:  # a frozen base has no gradient to measure: say so, not 0
+        raise ValueError("The base is frozen: set base.trainable = True to measure what would train it.")
     with tf.GradientTape(persistent=True) as tape:  # persistent: one gradient per head
         features = base(images, training=False)
         losses = {name: tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(labels, head(features)))
