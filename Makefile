@@ -16,12 +16,18 @@ LAB_DIR ?= notebooks
 
 setup: $(STAMP) $(LAB_SETTINGS)
 
-# One install step, redone only when a file that pins something changes.
+# One install step, redone only when a file that pins something changes. --no-compile: pip would
+# compile every module of every package to bytecode (TensorFlow alone is thousands of files, the
+# course imports a fraction): 103 s of install against 65 s without, measured on a fresh clone
+# with a warm pip cache. Python compiles what is imported instead, once, into __pycache__; the
+# export below lets it write those files even where PYTHONDONTWRITEBYTECODE is set (else every
+# process would compile TensorFlow again: 18 s to import the course's packages against 8 s).
+export PYTHONDONTWRITEBYTECODE :=
 $(STAMP): pyproject.toml requirements-lock.txt requirements-offline.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+	$(BIN)/python -m pip install --quiet --no-compile --disable-pip-version-check \
 		-c requirements-lock.txt -e '.[lab,test]'
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+	$(BIN)/python -m pip install --quiet --no-compile --disable-pip-version-check \
 		--no-deps -r requirements-offline.txt
 	touch $@
 
