@@ -23,6 +23,7 @@ import platform
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -41,17 +42,11 @@ def sizes(scratch_epochs: int = 3):
                           scratch_epochs=scratch_epochs)
 
 
-def stored_labels(dest: Path):
-    """The test labels of the run stored in ``dest``."""
-    from tlutils.challenge.report import stored_run
-
-    return stored_run(dest)[1]["label"]
-
-
-def merged(dest: Path, report: dict, columns: dict, labels, run_info: dict) -> tuple[dict, dict, dict]:
+def merged(dest: Path, report: dict, columns: dict, labels, run_info: dict) -> tuple[dict, dict, Any, dict]:
     """Add this run's approaches to a run already stored in ``dest`` (an approach run later, alone,
     with the same sizes and seed): the earlier approaches stay, the stored test labels must be this
-    run's, photo for photo, and the run information keeps both sessions."""
+    run's, photo for photo, and the run information keeps both sessions. Returns the report, the
+    prediction columns, the test labels and the run information to store."""
     import numpy as np
 
     from tlutils.challenge.report import stored_run
@@ -71,7 +66,7 @@ def merged(dest: Path, report: dict, columns: dict, labels, run_info: dict) -> t
     run = {**old_report["run"], "label": run_info["label"], "sessions": sessions,
            "finished": "; ".join(f"{', '.join(a.replace('_', ' ') for a in s['approaches'])} {s['finished']}"
                                  for s in sessions)}
-    return {**report, "approaches": approaches}, {**kept, **columns}, run
+    return {**report, "approaches": approaches}, {**kept, **columns}, old_predictions["label"], run
 
 
 def store(out_dir: Path, dest: Path, run_info: dict, merge: bool = False) -> None:
@@ -97,8 +92,7 @@ def store(out_dir: Path, dest: Path, run_info: dict, merge: bool = False) -> Non
             with np.load(out_dir / approach / PREDICTIONS) as saved:
                 labels, columns[approach] = saved["y"], saved["predicted"]
     if merge:
-        report, columns, run_info = merged(dest, report, columns, labels, run_info)
-        labels = stored_labels(dest) if labels is None else labels
+        report, columns, labels, run_info = merged(dest, report, columns, labels, run_info)
     for approach, history in HISTORY_FILES.items():
         if approach in report["approaches"] and (out_dir / approach / history).exists():
             (dest / approach).mkdir(exist_ok=True)

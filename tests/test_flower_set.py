@@ -112,9 +112,10 @@ def test_an_approach_run_later_is_stored_beside_the_others_only_if_it_pairs(tmp_
              "approaches": {"scratch": {**old["approaches"]["feature_extraction"], "epochs": 30}}}
     info = {"label": "L", "finished": "2026-12-07 16:00 UTC", "load_average_at_start": [1.0, 1.0, 1.0]}
     labels = old_predictions["label"]
-    report, columns, run = module.merged(store, later, {"scratch": labels}, labels, info)
+    report, columns, stored_labels, run = module.merged(store, later, {"scratch": labels}, labels, info)
     assert set(report["approaches"]) == set(old["approaches"]) | {"scratch"}
     assert set(columns) == set(report["approaches"]) and (columns["scratch"] == labels).all()
+    assert (stored_labels == labels).all()
     assert [s["approaches"] for s in run["sessions"]][-1] == ["scratch"] and run["label"] == "L"
     with pytest.raises(SystemExit, match="photo for photo"):
         module.merged(store, later, {"scratch": labels}, labels[::-1], info)
