@@ -4,7 +4,12 @@ Collections (each repository pinned to a commit; licences in data/README.md and 
 LICENSE.md). Legitimate: the SpamAssassin corpus's easy ham (mailing lists and personal mail,
 2002) and hard ham (newsletters and vendor mail, 2002); real bounces and delivery-status
 notifications gathered by the sisimai project (2000s-2020s); real messages kept as test
-fixtures by three e-mail libraries (mikel/mail, nodemailer/mailparser, mailgun/talon).
+fixtures by four e-mail libraries (mikel/mail, nodemailer/mailparser, mailgun/talon, MailCore 2);
+real delivery notices of 2019-2022 (Amazon, USPS, UPS, FedEx, DHL, Royal Mail, ...) kept as test
+fixtures by the Mail and Packages integration; and modern notifications of 2015-2024 (issue
+trackers, a security advisory, calendar invitations, sign-up and welcome mail, newsletters) that
+seven mail projects keep as fixtures, listed file by file because the same folders hold
+hand-written test mail.
 Phishing and scams: Phishing Pot (honeypots, 2022-2026) and the SpamAssassin corpus's spam
 (2001-2002), two independent sources twenty years apart.
 
@@ -13,7 +18,11 @@ git data, for example::
 
     python scripts/make_real_phishing_data.py --git phishing_pot=/m/phishing_pot.git \\
         --git spamassassin=/m/datasets-spam-assassin.git --git sisimai=/m/set-of-emails.git \\
-        --git mail_rb=/m/mail.git --git mailparser_js=/m/mailparser.git --git talon=/m/talon.git
+        --git mail_rb=/m/mail.git --git mailparser_js=/m/mailparser.git --git talon=/m/talon.git \\
+        --git mailcore2=/m/mailcore2.git --git mail_and_packages=/m/Home-Assistant-Mail-And-Packages.git \\
+        --git james=/m/james-project.git --git dkim_verifier=/m/dkim_verifier.git --git enmime=/m/enmime.git \\
+        --git postal_mime=/m/postal-mime.git --git mailauth=/m/mailauth.git --git chatmail=/m/core.git \\
+        --git mail_parser_py=/m/mail-parser.git
 
 Every message is read with the standard library's ``email`` package (scripts/mail_reader.py). Then:
 the collections' anonymisation markers are removed (they would name a collection); e-mails with
@@ -50,7 +59,27 @@ REPOSITORIES = {
     "mail_rb": ("mikel/mail", "d645d7b5b7d03218b0bc8971ef041c991a63f5f7"),
     "mailparser_js": ("nodemailer/mailparser", "bb1881eb35c0d406c68c8613443827ccbad00065"),
     "talon": ("mailgun/talon", "71d9b6eb78e985bcdfbf99b69c20c001b4b818c4"),
+    "mailcore2": ("MailCore/mailcore2", "8f0923db493ad8fc3e0f33fd0c70f3633e8787a7"),
+    "mail_and_packages": ("moralmunky/Home-Assistant-Mail-And-Packages", "f2a8ecfedb5627a8e7a1871ce7948e50c77e1142"),
+    "james": ("apache/james-project", "20bf8083e39be4a750f606e576a162087bb3f18a"),
+    "dkim_verifier": ("lieser/dkim_verifier", "1badb6c8d639bd5973f870fa7bfc6f96facba9ca"),
+    "enmime": ("jhillyerd/enmime", "0d919cc223e9cb6c2d45d6c653e7a64156006351"),
+    "postal_mime": ("postalsys/postal-mime", "e7c35dd9fcddaf73a1359256b1e4865e5cd33521"),
+    "mailauth": ("postalsys/mailauth", "d2616c6bee77cf0cf77fe6ea6743b856696f081e"),
+    "chatmail": ("chatmail/core", "48888898ee148ed7b70fa825acffa6829c56c5cf"),
+    "mail_parser_py": ("SpamScope/mail-parser", "01c177fecddd9db1def23ba509ab31b12ab4fbc5"),
 }
+JAMES_EML = "mailbox/store/src/test/resources/eml/"
+# Real messages among test fixtures, listed file by file: the same folders hold hand-written test mail.
+MAILCORE_REAL = [f"unittest/data/summary/input/{name}.eml" for name in (
+    "1944-rendering", "1970-anchor", "4851-chinese", "989-encoding-1", "989-encoding-2", "989-encoding-3",
+    "1015-windows-1252", "965-email-rendering")]
+NOTIFICATIONS = [("james", JAMES_EML + name) for name in ("mail1.eml", "mail2.eml", "mail3.eml", "mail4.eml",
+                                                            "pgpSignedMail.eml", "mail.eml", "invitationEmailFromOP.eml")] + [
+    ("dkim_verifier", "test/data/original/"), ("enmime", "testdata/mail/ctype-bug.raw"),
+    ("enmime", "testdata/mail/mime-blank-media-name.raw"), ("postal_mime", "test/fixtures/calendar-event.eml"),
+    ("mailauth", "test/fixtures/message3.eml"), ("chatmail", "test-data/message/mailinglist_xt_local_microsoft.eml"),
+    ("chatmail", "test-data/message/tlsrpt.eml"), ("mail_parser_py", "tests/mails/mail_test_13")]
 # collection: label, [(repository, folder)], e-mails per split (train, validation, test)
 COLLECTIONS = {
     "honeypot_2022_2026": (1, [("phishing_pot", "email/")], (170, 50, 80)),
@@ -61,7 +90,10 @@ COLLECTIONS = {
     "newsletters_2002": (0, [("spamassassin", "data/hard-ham-1/")], (70, 25, 45)),
     "bounces": (0, [("sisimai", "maildir/bsd/")], (80, 25, 45)),
     "library_fixtures": (0, [("mail_rb", "spec/fixtures/emails/"), ("mailparser_js", "test/fixtures/"),
-                             ("talon", "tests/fixtures/")], (45, 15, 30)),
+                             ("talon", "tests/fixtures/"), *[("mailcore2", path) for path in MAILCORE_REAL]],
+                         (45, 15, 30)),
+    "deliveries_2019_2022": (0, [("mail_and_packages", "tests/test_emails/")], (12, 4, 10)),
+    "notifications_2015_2024": (0, NOTIFICATIONS, (8, 3, 8)),
 }
 SPLITS = ("train", "validation", "test")
 OTHER_LANGUAGES = 40  # non-English phishing in the test_other_languages split
@@ -120,7 +152,7 @@ def record(collection: str, repo: str, folder: str, path: str, raw: bytes, label
     body = body_text(html=html, text=text)
     if not readable(body):
         return None
-    kind = folder.strip("/").split("/")[-1]
+    kind = (folder if folder.endswith("/") else folder.rsplit("/", 1)[0]).strip("/").split("/")[-1]
     return {"id": f"{repo}/{path}", "sender_name": neutral(m.sender_name), "sender_address": neutral(m.sender_address),
             "subject": subject, "text": text, "html": html, "brand": "", "template": "", "label": label,
             "source": f"{repo}:{kind}", "collection": collection, "year": m.year,

@@ -183,6 +183,35 @@ def test_held_out_collections_are_measured_and_fall_short_of_the_goal(bundle):
     assert all(r["held_out"][0] >= r["in_collection"][0] - 0.1 for r in rows.values() if not r["label"])
 
 
+def test_the_stored_outside_check_scored_this_bundle_and_its_table_is_computed(bundle, detector):
+    """scripts/phishing_outside_check.py scored the bundle on collections the course may not ship;
+    a change to the data, the recipe or the models changes the digest, and this test then asks for
+    the check to be run again instead of letting lesson 07 print stale numbers."""
+    import importlib.util
+    from pathlib import Path
+
+    from tlutils.phishing import outside
+
+    report = outside.load_report()
+    assert report["made"]["bundle_digest"] == outside.bundle_digest(bundle), (
+        "The detector changed since the outside check: run scripts/phishing_outside_check.py again.")
+    script = Path(__file__).resolve().parents[1] / "scripts" / "phishing_outside_check.py"
+    spec = importlib.util.spec_from_file_location("outside_check", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert {k: (v["repository"], v["commit"]) for k, v in report["sources"].items()} == module.REPOSITORIES
+    ids = [e["id"] for e in report["emails"]]
+    assert len(ids) == len(set(ids)) and not set(ids) & {e.id for e in TEST}
+    rows = {r["collection"]: r for r in outside.table(report)}
+    assert set(rows) == {"enron_inbox_2000_2002", "nazario_2004_2005", "nazario_2015_2022"}
+    for name, row in rows.items():
+        mine = [e for e in report["emails"] if e["collection"] == name]
+        assert row["n"] == len(mine) <= module.PER_COLLECTION
+        assert row["rate"][0] == pytest.approx(np.mean([e["ensemble"] >= report["threshold"] for e in mine]))
+        assert row["rate"][1] <= row["rate"][0] <= row["rate"][2]
+    assert report["threshold"] == pytest.approx(detector.rule.threshold)
+
+
 def test_occlusion_finds_what_the_text_model_relies_on(detector):
     e = next(e for e in TEST if e.label and e.format == "text")
     pieces = evaluation.occlusion(detector, e.subject, e.text)

@@ -53,8 +53,17 @@ og er det til på av med som ikke har deg din ditt fra att och är inte jag
 """.split())
 
 
+LINK = re.compile(r"\S*(?:https?://|www\.)\S*", re.I)
+
+
 def _words(text: str) -> list[str]:
-    return re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text.lower())
+    """The words of ``text``, lower case, links left out: a delivery notice full of tracking
+    links is still English (the links' fragments counted as words pushed real notices under 12 %).
+
+    >>> _words("Track it: https://www.ups.example/track?id=ABC123 today")
+    ['track', 'it', 'today']
+    """
+    return re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", LINK.sub(" ", text).lower())
 
 
 def english_share(text: str) -> float:
