@@ -16,8 +16,8 @@ Every message is read like the course's own (scripts/mail_reader.py, the builder
 English only; near-duplicates of any e-mail in the course's data are left out (tlutils.phishing.dedup),
 as are near-duplicates within a collection (one per group); then :data:`PER_COLLECTION` e-mails per
 collection in a fixed pseudo-random order. The detector is the bundle ``train_detector`` builds in
-the offline profile; the report names its heads' digest, so a test can tell when the detector
-changed and the check must run again::
+the offline profile; the report keeps its fingerprint (threshold and first test probabilities),
+so a test can tell when the detector changed and the check must run again::
 
     python scripts/phishing_outside_check.py --git enron=/m/Team22introtoAI.git \\
         --git nazario_csv=/m/Zero_Day_Phishing_Project.git --git nazario_mbox=/m/Phishing-Detection.git
@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import make_real_phishing_data as builder  # noqa: E402
-from tlutils.phishing.outside import OUTSIDE_RUN, bundle_digest  # noqa: E402
+from tlutils.phishing.outside import OUTSIDE_RUN, fingerprint  # noqa: E402
 
 REPOSITORIES = {
     "enron": ("Edgar427/Team22introtoAI", "a1331d1274cf82211adb475641fe1a07a629c19f"),
@@ -167,7 +167,7 @@ def main() -> None:
     bundle = train_detector(cfg)
     scores = score(records, bundle)
     report = {"made": {"date": datetime.date.today().isoformat(), "profile": cfg.profile,
-                       "bundle_digest": bundle_digest(bundle), "seconds": round(time.perf_counter() - start, 1),
+                       "fingerprint": fingerprint(bundle), "seconds": round(time.perf_counter() - start, 1),
                        "load": round(os.getloadavg()[0], 1)},
               "sources": {name: {"repository": repo, "commit": commit, "licence": LICENCE}
                           for name, (repo, commit) in REPOSITORIES.items()},

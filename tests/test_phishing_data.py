@@ -88,7 +88,7 @@ LEGITIMATE_COLLECTIONS = {"mailing_lists_2002", "newsletters_2002", "bounces", "
 
 def test_real_sets_sizes_languages_collections_and_markers():
     counts = {name: (len(e), sum(x.label for x in e)) for name, e in REAL.items()}
-    assert counts == {"train": (486, 250), "validation": (177, 75), "test": (313, 125),
+    assert counts == {"train": (481, 250), "validation": (168, 75), "test": (313, 125),
                       "test_other_languages": (40, 40)}
     for name, emails in REAL.items():
         assert all(e.english for e in emails) == (name != "test_other_languages")

@@ -115,6 +115,16 @@ def test_a_bundle_of_another_version_or_with_a_missing_file_is_refused(bundle, t
     assert not training.reusable(copy, tlutils.config.resolve("offline"), training.SEED)
 
 
+def test_a_bundle_trained_on_other_data_is_not_reused(bundle, tmp_path):
+    copy = tmp_path / "bundle"
+    shutil.copytree(bundle, copy)
+    cfg = tlutils.config.resolve("offline")
+    assert training.reusable(copy, cfg, training.SEED)
+    info = json.loads((copy / "detector.json").read_text())
+    (copy / "detector.json").write_text(json.dumps({**info, "data": "an older course's e-mails"}))
+    assert not training.reusable(copy, cfg, training.SEED)
+
+
 def test_an_interrupted_save_leaves_no_half_bundle(bundle, detector, tmp_path, monkeypatch):
     target = tmp_path / "saved"
     parts = dict(heads=detector.heads, rule=detector.rule, features=evaluation.features(bundle),
@@ -154,38 +164,41 @@ def test_train_detector_runs_the_transfer_step_it_is_given(bundle, tmp_path):
 
 def test_measured_scores_with_margins(bundle):
     """Measured on the offline profile (frozen MiniLM and EfficientNet-Lite0, logistic heads),
-    2026-12-07, six collections (feature extraction has nothing random, so every run gives these
-    to rounding): test PR-AUC ensemble 0.920, text 0.916, screenshot 0.790, F1 0.841; HTML-only
-    PR-AUC 0.925; test_realistic PR-AUC 0.609 at base rate 0.034. The margins leave room for other
+    2026-12-07, eight collections (feature extraction has nothing random, so every run gives these
+    to rounding): test PR-AUC ensemble 0.951, text 0.947, screenshot 0.724; F1 0.863 at the
+    threshold chosen for precision 0.95 on validation (precision 0.897, recall 0.832); HTML-only
+    PR-AUC 0.958; test_realistic PR-AUC 0.777 at base rate 0.031. The margins leave room for other
     machines' float sums."""
     table = evaluation.score_table(bundle)
     test, realistic = table["test"], table["test_realistic"]
-    assert test["ensemble"]["pr_auc"] >= 0.89 and test["ensemble"]["f1"] >= 0.81
-    assert test["text"]["pr_auc"] >= test["screenshot"]["pr_auc"] + 0.05
-    assert test["screenshot"]["pr_auc"] >= 0.75
+    assert test["ensemble"]["pr_auc"] >= 0.92 and test["ensemble"]["f1"] >= 0.83
+    assert test["text"]["pr_auc"] >= test["screenshot"]["pr_auc"] + 0.15
+    assert test["screenshot"]["pr_auc"] >= 0.70
     assert realistic["ensemble"]["pr_auc"] >= 10 * realistic["ensemble"]["base_rate"]
     assert test["ensemble"]["pr_auc"] >= max(test["text"]["pr_auc"], test["screenshot"]["pr_auc"]) - 0.02
     html_only = evaluation.slices(bundle)["HTML only"]
-    assert html_only["pr_auc"] >= 0.89  # not carried by the format
+    assert html_only["pr_auc"] >= 0.93  # not carried by the format
 
 
 def test_held_out_collections_are_measured_and_fall_short_of_the_goal(bundle):
-    """Leave-one-collection-out with the text features (2026-12-07): held-out false alarms
-    0.111-0.486 on the four legitimate collections, recall 0.283 and 0.527 on the two phishing
-    sources. What the lesson reports: the goal (at most 5 % false alarms, at least 90 % recall) is
-    not met; this test fails when a change moves these numbers beyond their margins either way."""
+    """Leave-one-collection-out with the text features (2026-12-07, eight collections): held-out
+    false alarms 0.028 (library_fixtures) to 0.577 (deliveries_2019_2022) on the six legitimate
+    collections, recall 0.267 and 0.333 on the two phishing sources. What the lesson reports: the
+    goal (at most 5 % false alarms, at least 90 % recall) is met on one collection of eight; this
+    test fails when a change moves these numbers beyond their margins either way."""
     from tlutils.phishing import transfer
 
     rows = {r["collection"]: r for r in transfer.held_out_table(transfer.load_all(bundle), use=("text",))}
-    assert len(rows) == 6 and sum(r["n"] for r in rows.values()) == 924
-    assert 0.38 <= rows["newsletters_2002"]["held_out"][0] <= 0.60
-    assert 0.18 <= rows["honeypot_2022_2026"]["held_out"][0] <= 0.40
+    assert len(rows) == 8 and sum(r["n"] for r in rows.values()) == 962
+    assert 0.35 <= rows["deliveries_2019_2022"]["held_out"][0] <= 0.80
+    assert 0.18 <= rows["honeypot_2022_2026"]["held_out"][0] <= 0.36
+    assert rows["library_fixtures"]["held_out"][0] <= 0.10
     assert all(r["held_out"][0] >= r["in_collection"][0] - 0.1 for r in rows.values() if not r["label"])
 
 
 def test_the_stored_outside_check_scored_this_bundle_and_its_table_is_computed(bundle, detector):
     """scripts/phishing_outside_check.py scored the bundle on collections the course may not ship;
-    a change to the data, the recipe or the models changes the digest, and this test then asks for
+    a change to the data, the recipe or the models changes the detector's fingerprint, and this test asks for
     the check to be run again instead of letting lesson 07 print stale numbers."""
     import importlib.util
     from pathlib import Path
@@ -193,7 +206,7 @@ def test_the_stored_outside_check_scored_this_bundle_and_its_table_is_computed(b
     from tlutils.phishing import outside
 
     report = outside.load_report()
-    assert report["made"]["bundle_digest"] == outside.bundle_digest(bundle), (
+    assert outside.scored_this_bundle(report, bundle), (
         "The detector changed since the outside check: run scripts/phishing_outside_check.py again.")
     script = Path(__file__).resolve().parents[1] / "scripts" / "phishing_outside_check.py"
     spec = importlib.util.spec_from_file_location("outside_check", script)

@@ -5,12 +5,11 @@ collections without a licence to redistribute (the Enron corpus, Nazario's phish
 no model of the course ever trained on, and stores only ids, labels and probabilities in
 :data:`OUTSIDE_RUN`. This module reads that report: :func:`table` gives, per collection, the
 false-alarm rate (legitimate) or the recall (phishing) at the bundle's threshold with a 95 %
-bootstrap interval, and :func:`bundle_digest` names the detector the report was made with, so
+bootstrap interval, and :func:`scored_this_bundle` tells whether the report was made with a given detector, so
 that a test notices when the detector changed and the check must be run again.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -19,19 +18,30 @@ import numpy as np
 from sklearn.metrics import average_precision_score
 
 from ..errors import DataFileError
+from ..files import read_json
 from .data import PHISHING_DIR
+from .ensemble import WeightedAverage
+from .evaluation import predictions
 from .transfer import rate_interval
 
 OUTSIDE_RUN = PHISHING_DIR / "outside_run"
-DIGESTED = ("text_head.json", "screenshot_head.json", "ensemble.json")
+FINGERPRINT_EMAILS = 40  # test e-mails whose probabilities identify a detector
 
 
-def bundle_digest(bundle: str | Path) -> str:
-    """SHA-256 of the bundle's two heads and its ensemble rule (what decides every verdict), 16 hex digits."""
-    h = hashlib.sha256()
-    for name in DIGESTED:
-        h.update((Path(bundle) / name).read_bytes())
-    return h.hexdigest()[:16]
+def fingerprint(bundle: str | Path) -> dict[str, Any]:
+    """What identifies a detector: its threshold and its probabilities of the first test e-mails
+    (rounded: other machines' float sums differ in the last digits, a retrained detector by more)."""
+    test = predictions(bundle)["test"]
+    rule = WeightedAverage.from_json(read_json(Path(bundle) / "ensemble.json", "train the detector again"))
+    return {"threshold": round(float(rule.threshold), 4),
+            "test": [round(float(p), 4) for p in test["ensemble"][:FINGERPRINT_EMAILS]]}
+
+
+def scored_this_bundle(report: dict[str, Any], bundle: str | Path, tolerance: float = 2e-3) -> bool:
+    """True when ``report`` was made with the detector in ``bundle`` (see :func:`fingerprint`)."""
+    stored, now = report["made"]["fingerprint"], fingerprint(bundle)
+    return len(stored["test"]) == len(now["test"]) and all(
+        abs(a - b) <= tolerance for a, b in zip([stored["threshold"], *stored["test"]], [now["threshold"], *now["test"]]))
 
 
 def load_report(folder: str | Path = OUTSIDE_RUN) -> dict[str, Any]:

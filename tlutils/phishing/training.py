@@ -12,6 +12,7 @@ run after it in one course cache train once.
 """
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +23,7 @@ import numpy as np
 from ..config import Config
 from ..environment import current
 from ..errors import DataFileError
-from .data import CORPORA, load_emails
+from .data import CORPORA, REAL_DIR, load_emails
 from .detector import read_bundle_info, save_detector
 from .ensemble import WeightedAverage
 from .heads import LinearHead
@@ -41,13 +42,23 @@ def default_folder(cfg: Config) -> Path:
     return Path(cfg.cache_dir) / "models" / f"phishing-detector-{cfg.profile}"
 
 
+def data_digest() -> str:
+    """SHA-256 (16 hex digits) of the real e-mail files the detector trains on: a bundle trained
+    on other data (an older course version's) is not reused."""
+    h = hashlib.sha256()
+    for split in SPLITS:
+        h.update((REAL_DIR / f"{split}.jsonl.gz").read_bytes())
+    return h.hexdigest()[:16]
+
+
 def reusable(folder: Path, cfg: Config, seed: int) -> bool:
-    """True when ``folder`` holds a complete bundle of this profile, recipe and seed."""
+    """True when ``folder`` holds a complete bundle of this profile, recipe, seed and data."""
     try:
         info = read_bundle_info(folder)
     except DataFileError:
         return False
-    return info.get("profile") == cfg.profile and info.get("recipe") == RECIPE and info.get("seed") == seed
+    return (info.get("profile") == cfg.profile and info.get("recipe") == RECIPE and info.get("seed") == seed
+            and info.get("data") == data_digest())
 
 
 def realistic_subset(ids: list[str], labels: list[int]) -> list[int]:
@@ -118,7 +129,7 @@ def _train(cfg: Config, seed: int, step: Callable = transfer_step) -> dict[str, 
     info = {"profile": cfg.profile, "seed": seed, "recipe": RECIPE, "max_length": RECIPE["text"]["max_length"],
             "bases": {"text": source_name(cfg=cfg), "screenshot": shots.base_name(cfg)},
             "screenshot_input_size": cfg.screenshot_size,
-            "sizes": {split: len(emails[split]) for split in SPLITS},
+            "sizes": {split: len(emails[split]) for split in SPLITS}, "data": data_digest(),
             "seconds": {k: round(v, 1) for k, v in seconds.items()}}
     features = {f"{model}_{split}": values for model, by_split in X.items() for split, values in by_split.items()}
     features.update({f"labels_{split}": np.asarray([e.label for e in emails[split]]) for split in SPLITS})
