@@ -11,7 +11,8 @@ differs: 5 classes, 120 images each, split 200 / 100 / 300 by the lessons' loade
 are EuroSAT's first five in its own (alphabetical) order, a rule fixed before any measurement;
 the images are drawn with a fixed seed and copied byte for byte (no re-encoding, so a rebuild
 writes identical files with any Pillow). The manifest
-``tlutils/course_data/eurosat_sources.csv`` gives every file's class, licence and original path.
+``tlutils/course_data/eurosat_sources.csv`` gives every file's class, licence, original path and
+git blob id (so a test can check, offline, that the shipped bytes are the original file's).
 Run: ``python scripts/make_eurosat_set.py --images DIR --licence DIR`` (git directories of the
 two repositories, at the commits pinned below).
 """
@@ -52,11 +53,11 @@ def images(repo: Path) -> dict[str, str]:
     return found
 
 
-def choose(available: dict[str, str]) -> list[str]:
-    """PER_CLASS files of each class, drawn with SEED, sorted within the class."""
+def choose(available: dict[str, str], per_class: int = PER_CLASS) -> list[str]:
+    """``per_class`` files of each class, drawn with SEED, sorted within the class."""
     rng = random.Random(SEED)
     return [file for name in CLASSES
-            for file in sorted(rng.sample(sorted(f for f in available if f.startswith(name + "/")), PER_CLASS))]
+            for file in sorted(rng.sample(sorted(f for f in available if f.startswith(name + "/")), per_class))]
 
 
 def main() -> None:
@@ -64,6 +65,9 @@ def main() -> None:
     parser.add_argument("--images", type=Path, required=True, help=f"git dir of {IMAGES_REPO}")
     parser.add_argument("--licence", type=Path, required=True, help=f"git dir of {LICENCE_REPO}")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--per-class", type=int, default=PER_CLASS,
+                        help="images per class (280 with an --out outside the package: the larger set that "
+                             "scripts/domain_shift_run.py --medium trains on, not shipped)")
     args = parser.parse_args()
     check_commit(args.images, IMAGES_COMMIT)
     check_commit(args.licence, LICENCE_COMMIT)
@@ -73,19 +77,20 @@ def main() -> None:
     print(f"{len(available)} images in the classes {', '.join(CLASSES)}")
     shutil.rmtree(args.out, ignore_errors=True)
     rows = []
-    for file in choose(available):
+    for file in choose(available, args.per_class):
         target = args.out / file
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(git(args.images, "show", f"HEAD:{available[file]}"))
+        blob = git(args.images, "rev-parse", f"HEAD:{available[file]}").decode().strip()
         rows.append({"file": file, "class": file.split("/")[0], "licence": "MIT",
-                     "original": f"{IMAGES_REPO}@{IMAGES_COMMIT[:12]}:{available[file]}"})
-    manifest = args.out.parent / MANIFEST.name
+                     "original": f"{IMAGES_REPO}@{IMAGES_COMMIT[:12]}:{available[file]}", "git_blob": blob})
+    manifest = args.out.with_name(args.out.name + "_sources.csv")
     with open(manifest, "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     size = sum(p.stat().st_size for p in args.out.rglob("*.jpg"))
-    print(f"{len(rows)} images ({PER_CLASS} per class) in {args.out}: {size / 1e6:.2f} MB; manifest {manifest}")
+    print(f"{len(rows)} images ({args.per_class} per class) in {args.out}: {size / 1e6:.2f} MB; manifest {manifest}")
 
 
 if __name__ == "__main__":
