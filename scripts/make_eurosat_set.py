@@ -12,7 +12,8 @@ are EuroSAT's first five in its own (alphabetical) order, a rule fixed before an
 the images are drawn with a fixed seed and copied byte for byte (no re-encoding, so a rebuild
 writes identical files with any Pillow). The manifest
 ``tlutils/course_data/eurosat_sources.csv`` gives every file's class, licence, original path and
-git blob id (so a test can check, offline, that the shipped bytes are the original file's).
+git blob id (so a test can check, offline, that the shipped bytes are the original file's);
+``eurosat_LICENSE.txt`` beside it is EuroSAT's MIT licence text, which copies must keep.
 Run: ``python scripts/make_eurosat_set.py --images DIR --licence DIR`` (git directories of the
 two repositories, at the commits pinned below).
 """
@@ -73,6 +74,8 @@ def main() -> None:
     check_commit(args.licence, LICENCE_COMMIT)
     if "MIT license" not in git(args.licence, "show", "HEAD:README.md").decode("utf-8"):
         sys.exit(f"{LICENCE_REPO}'s README no longer states the MIT licence: check the terms.")
+    licence = args.out.with_name(args.out.name + "_LICENSE.txt")  # MIT: copies keep the notice
+    licence.write_bytes(git(args.licence, "show", "HEAD:LICENSE"))
     available = images(args.images)
     print(f"{len(available)} images in the classes {', '.join(CLASSES)}")
     shutil.rmtree(args.out, ignore_errors=True)
