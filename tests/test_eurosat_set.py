@@ -72,3 +72,20 @@ def test_the_stored_run_says_what_made_it_and_its_verdicts_follow_its_intervals(
                 said = ("fine-tuning is better" if gain["low"] > 0 else
                         "feature extraction is better" if gain["high"] < 0 else "no difference")
                 assert gain["verdict"] == said
+
+
+def test_lesson_02_reads_the_stored_run_and_its_label_names_what_made_it():
+    """Section 8 trains nothing (the suite has no time for it) and its label matches the run."""
+    import nbformat
+
+    from conftest import ROOT
+
+    nb = nbformat.read(ROOT / "notebooks" / "02_fine_tuning.ipynb", as_version=4)
+    start = next(i for i, c in enumerate(nb.cells) if c.source.startswith("## 8 · When does fine-tuning pay?"))
+    label, code = nb.cells[start].source, nb.cells[start + 1]
+    info = json.loads(RUN.read_text())["run"]
+    assert "About these numbers." in label and f"`{info['profile']}` profile" in label
+    assert info["finished"][:10] in label and "EfficientNet-Lite0" in label and "2-core" in label
+    assert f"{round(info['wall_seconds'] / 60)} minutes" in label
+    assert '"eurosat_run" / "results.json"' in code.source and ".fit(" not in code.source
+    assert "nbval-check-output" in code.metadata.get("tags", [])
