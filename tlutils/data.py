@@ -545,6 +545,26 @@ def load_course_flowers(cfg: Config | None = None, image_size: int | None = None
     return load_image_folder(FLOWERS_DIR, seed=cfg.seed, image_size=image_size, split=split)
 
 
+# The course's satellite set: 600 of EuroSAT's RGB patches (Sentinel-2, 64 x 64 px, MIT licence;
+# the first five of its ten classes, 120 each), built by scripts/make_eurosat_set.py. It mirrors
+# the flower set (same sizes and split) so that the two differ in their domain only.
+EUROSAT_DIR = Path(__file__).resolve().parent / "course_data" / "eurosat"
+
+
+def load_course_eurosat(cfg: Config | None = None, image_size: int | None = None,
+                        split: tuple[float, float, float] = FLOWER_SPLIT) -> ImageData:
+    """The course's satellite set (``tlutils/course_data/eurosat``: 5 EuroSAT land-cover
+    classes, 600 images), split 200 / 100 / 300 (or ``split``) with the profile's seed, like
+    the flowers: a domain far from ImageNet's photos, to measure where fine-tuning pays.
+
+    Example:
+        >>> load_course_eurosat(PROFILES["offline"]).class_names[:2]
+        ['AnnualCrop', 'Forest']
+    """
+    cfg = cfg or current()
+    return load_image_folder(EUROSAT_DIR, seed=cfg.seed, image_size=image_size, split=split)
+
+
 def load_lesson_images(cfg: Config | None = None) -> ImageData:
     """The vision lessons' 5-class task, tf_flowers: downloaded whole in ``full`` and ``quick``;
     offline, where nothing can be downloaded, the 600 of its photos the course ships
