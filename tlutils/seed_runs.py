@@ -80,7 +80,8 @@ def seed_table(record: dict[str, Any], columns: dict[str, str], digits: int = 3)
     width = max(len(heading) for heading in columns.values()) + 2
     lines = ["seed  " + "".join(f"{heading:>{width}}" for heading in columns.values())]
     for r in record["per_seed"]:
-        lines.append(f"{r['seed']:<6}" + "".join(f"{r[m]:>{width}.{digits}f}" for m in columns))
+        lines.append(f"{r['seed']:<6}" + "".join(f"{r[m]:>{width}}" if isinstance(r[m], int) else
+                                                 f"{r[m]:>{width}.{digits}f}" for m in columns))
     summary = record["summary"]
     n = summary[next(iter(columns))]["n"]
     lines.append(f"{'mean':<6}" + "".join(f"{summary[m]['mean']:>{width}.{digits}f}" for m in columns))
