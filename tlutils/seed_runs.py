@@ -86,5 +86,5 @@ def seed_table(record: dict[str, Any], columns: dict[str, str], digits: int = 3)
     n = summary[next(iter(columns))]["n"]
     lines.append(f"{'mean':<6}" + "".join(f"{summary[m]['mean']:>{width}.{digits}f}" for m in columns))
     lines.append(f"95 % interval across the {n} seeds (t): " + "; ".join(
-        f"{heading} {summary[m]['low']:+.{digits}f}..{summary[m]['high']:+.{digits}f}" for m, heading in columns.items()))
+        f"{heading} {summary[m]['low']:.{digits}f}..{summary[m]['high']:.{digits}f}" for m, heading in columns.items()))
     return "\n".join(lines)
