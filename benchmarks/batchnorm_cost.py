@@ -28,6 +28,9 @@ def arrays(ds):
 
 
 xtr, ytr = arrays(images.train)
+# Load Lite0 once before seeding: a first load converts its weights, which would draw random numbers
+# inside the first seed's run (measured: seed 42 gave another result in a cold cache).
+tlutils.models.efficientnet_lite0(include_top=False, input_shape=(size, size, 3))
 xho, yho = arrays(images.validation.concatenate(images.test))
 per_seed = []
 for seed in seeds:
