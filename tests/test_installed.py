@@ -20,6 +20,8 @@ from tlutils.phishing.data import load_emails
 print("phishing", len(load_emails("train")), len(load_emails("test_realistic")), len(load_emails("test", corpus="real")))
 from tlutils import practice
 print("quiz questions", sum(len(practice.questions("%02d" % n)) for n in range(8)))
+from tlutils import seed_runs
+print("seed runs", *(len(seed_runs.load(name)["per_seed"]) >= 3 for name in ("head_first", "batchnorm_cost")))
 """
 
 
@@ -47,7 +49,7 @@ def test_the_installed_wheel_loads_the_offline_data(tmp_path):
                                "TLUTILS_CACHE": str(tmp_path / "cache"), "TF_CPP_MIN_LOG_LEVEL": "3",
                                "HOME": str(tmp_path)})
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "sentiment 400 400 872" in done.stdout and "flowers 5" in done.stdout
+    assert "sentiment 400 400 872" in done.stdout and "flowers 5" in done.stdout and "seed runs True True" in done.stdout
     real_test = ROOT / "tlutils" / "course_data" / "phishing" / "real" / "test.jsonl.gz"
     with gzip.open(real_test, "rt", encoding="utf-8") as lines:  # what the repository ships
         real_count = sum(1 for line in lines if line.strip())

@@ -20,10 +20,10 @@ from .params import ParamCounts, count_params
 
 __all__ = ["PROFILES", "Config", "DownloadError", "ParamCounts", "count_params", "current",
            "setup", "adapters", "bootstrap", "data", "features", "gradients", "layers", "lite0",
-           "models", "plots", "practice", "text", "widgets"]
+           "models", "plots", "practice", "seed_runs", "text", "widgets"]
 
 _SUBMODULES = {"adapters", "bootstrap", "data", "features", "gradients", "layers", "lite0",
-               "models", "plots", "practice", "text", "widgets"}
+               "models", "plots", "practice", "seed_runs", "text", "widgets"}
 
 
 def __getattr__(name: str) -> Any:
