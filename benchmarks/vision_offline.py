@@ -17,58 +17,29 @@ too). The lessons' checks take their margins from these runs.
 """
 from __future__ import annotations
 
-import dataclasses
 import sys
 import tempfile
-import time
+from pathlib import Path
 
 import numpy as np
 
 import tlutils
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+import domain_shift_run  # noqa: E402
+
 SEEDS = (42, 1, 2)
-TOP_BLOCK_START = "block7a_expand_conv"  # Lite0's block 7a and its final 1x1 convolution (lesson 02)
 
 
 def lesson_02(seed: int) -> dict[str, float]:
-    """Lesson 02's two stages on one seed: test accuracy after each, and seconds."""
-    import keras
-
-    cfg = tlutils.setup(seed=seed, verbose=False)
-    data = tlutils.data.load_lesson_images(cfg)
-    base = tlutils.models.pretrained_base("vgg16", cfg.input_shape, cfg)
-    ds = {name: tlutils.data.prepare(getattr(data, name), base.preprocess_input, cfg, shuffle=name == "train")
-          for name in ("train", "validation", "test")}
-    base.model.trainable = False
-    inputs = keras.Input(cfg.input_shape)
-    x = keras.layers.GlobalAveragePooling2D()(base.model(inputs))
-    x = keras.layers.Dropout(0.3)(keras.layers.Dense(256, activation="relu")(x))
-    model = keras.Model(inputs, keras.layers.Dense(data.num_classes, activation="softmax")(x))
-    start = time.perf_counter()
-    pooled = keras.Model(model.input, model.layers[2].output)
-    head = keras.Sequential([keras.Input(pooled.output.shape[1:]), *model.layers[3:]])
-
-    def features(split):
-        ordered = tlutils.data.prepare(getattr(data, split), base.preprocess_input, cfg)
-        return pooled.predict(ordered, verbose=0), np.concatenate([y.numpy() for _, y in ordered])
-
-    (x, y), (xv, yv) = features("train"), features("validation")
-    head.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=10, restore_best_weights=True)
-    history = head.fit(x, y, validation_data=(xv, yv), epochs=100, batch_size=cfg.batch_size, callbacks=[stop],
-                       verbose=0)
-    y_test = np.concatenate([labels.numpy() for _, labels in ds["test"]])
-    before = model.predict(ds["test"], verbose=0).argmax(axis=1)
-    names = [layer.name for layer in base.model.layers]
-    tlutils.models.unfreeze_top(base.model, len(names) - names.index(TOP_BLOCK_START))
-    model.compile(optimizer=keras.optimizers.Adam(1e-5), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
-    model.fit(ds["train"], validation_data=ds["validation"], epochs=cfg.fine_tune_epochs, verbose=0)
-    after = model.predict(ds["test"], verbose=0).argmax(axis=1)
-    gain = tlutils.bootstrap.difference(y_test, after, before)
-    return {"feature_extraction": float(np.mean(before == y_test)), "fine_tuned": float(np.mean(after == y_test)),
-            "gain": gain.value, "gain_low": gain.low, "gain_high": gain.high,
-            "stage1_epochs": len(history.history["loss"]), "seconds": time.perf_counter() - start}
+    """Lesson 02's two stages on one seed: test accuracy after each, and seconds. The recipe is
+    scripts/domain_shift_run.py's on the course flowers (its top-block fine-tuning is lesson 02's;
+    it also runs a larger fine-tuning, counted in the seconds)."""
+    row = domain_shift_run.one_run("flowers", seed)
+    top = row["top_block"]
+    return {"feature_extraction": row["feature_extraction"]["accuracy"], "fine_tuned": top["accuracy"],
+            "gain": top["gain"]["value"], "gain_low": top["gain"]["low"], "gain_high": top["gain"]["high"],
+            "stage1_epochs": row["stage1_epochs"], "seconds": row["seconds"]}
 
 
 def lesson_06(seed: int) -> dict[str, float]:
