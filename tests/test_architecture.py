@@ -19,7 +19,7 @@ LARGER_ALLOWED = {"tlutils.data"}  # the datasets of every lesson, one loader ea
 ROOMS = [
     ("foundation", {"errors", "config", "files", "downloads", "environment", "params", "distribute"}),
     ("library", {"data", "lite0", "models", "layers", "features", "gradients", "adapters", "bootstrap",
-                 "plots", "widgets", "text"}),
+                 "seed_runs", "plots", "widgets", "text"}),
     ("applications", {"challenge", "phishing"}),
     ("practice", {"practice"}),
 ]
