@@ -44,11 +44,9 @@ TEST_WORKERS ?= 2
 # OPENBLAS_NUM_THREADS=1: the two test workers share two cores, and OpenBLAS's threads wait
 # busily for work; scikit-learn's small problems run faster on one thread even on an idle machine
 # (lesson 06's logistic regression on 48 x 2,048 features: 4.2 s with OpenBLAS's default threads,
-# 1.1 s with one). TensorFlow does not use OpenBLAS; with two workers on two cores it gets one
-# thread per worker too (TF_NUM_INTRAOP_THREADS, TF_NUM_INTEROP_THREADS), unless TEST_WORKERS=0.
-TF_THREADS = $(if $(filter 0,$(TEST_WORKERS)),,TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1)
+# 1.1 s with one). TensorFlow does not use OpenBLAS.
 test: setup
-	cache=$$(mktemp -d) && TLUTILS_PROFILE=offline TLUTILS_CACHE=$$cache OPENBLAS_NUM_THREADS=1 $(TF_THREADS) \
+	cache=$$(mktemp -d) && TLUTILS_PROFILE=offline TLUTILS_CACHE=$$cache OPENBLAS_NUM_THREADS=1 \
 		$(BIN)/python -m pytest -n $(TEST_WORKERS); \
 		status=$$?; rm -rf $$cache; exit $$status
 
