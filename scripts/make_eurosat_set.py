@@ -20,7 +20,6 @@ two repositories, at the commits pinned below).
 from __future__ import annotations
 
 import argparse
-import csv
 import random
 import shutil
 import sys
@@ -28,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling git_mirror.py, also when loaded by path
 from git_mirror import check_commit, git  # noqa: E402
+from make_flower_set import write_manifest  # noqa: E402
 
 IMAGES_REPO = "FlyBulll/Baris_Cem_Bostancioglu_EuroSAT_RGB"
 IMAGES_COMMIT = "f4fc34307289f7495ccc3a2ee7dc909ff46cb4a7"  # 2026-06-12
@@ -88,11 +88,7 @@ def main() -> None:
         rows.append({"file": file, "class": file.split("/")[0], "licence": "MIT",
                      "original": f"{IMAGES_REPO}@{IMAGES_COMMIT[:12]}:{available[file]}", "git_blob": blob})
     manifest = args.out.with_name(args.out.name + "_sources.csv")
-    with open(manifest, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    size = sum(p.stat().st_size for p in args.out.rglob("*.jpg"))
+    size = write_manifest(rows, manifest, args.out)
     print(f"{len(rows)} images ({args.per_class} per class) in {args.out}: {size / 1e6:.2f} MB; manifest {manifest}")
 
 

@@ -82,6 +82,16 @@ def to_jpeg(raw: bytes) -> bytes:
     return out.getvalue()
 
 
+def write_manifest(rows: list[dict], manifest: Path, images: Path) -> int:
+    """Write ``rows`` (one dict per image, the same keys) as the CSV ``manifest``; return the bytes
+    of the JPEGs under ``images`` (the set's size, which the script prints)."""
+    with open(manifest, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return sum(p.stat().st_size for p in images.rglob("*.jpg"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--photos", type=Path, required=True, help="git dir of Oldpel/flower_photos")
@@ -107,11 +117,7 @@ def main() -> None:
         rows.append({"file": file, "class": file.split("/")[0], "photographer": name, "source_url": url,
                      "licence": "CC-BY-2.0", "original": f"Oldpel/flower_photos@{PHOTOS_COMMIT[:12]}:{available[file]}"})
     manifest = args.out.parent / MANIFEST.name
-    with open(manifest, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    size = sum(p.stat().st_size for p in args.out.rglob("*.jpg"))
+    size = write_manifest(rows, manifest, args.out)
     print(f"{len(rows)} photos ({PER_CLASS} per class) in {args.out}: {size / 1e6:.2f} MB; manifest {manifest}")
 
 

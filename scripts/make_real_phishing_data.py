@@ -47,6 +47,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling mail_reader.py, also when loaded by path
 
+from git_mirror import git, pinned_dirs  # noqa: E402
 from mail_reader import read_message  # noqa: E402
 from tlutils.phishing.data import REAL_DIR, is_english  # noqa: E402
 from tlutils.phishing.dedup import groups  # noqa: E402
@@ -117,8 +118,7 @@ def neutral(value: str) -> str:
 
 def blobs(git_dir: Path, folder: str) -> list[tuple[str, str]]:
     """(path, blob id) of every message-like file under ``folder`` at HEAD, sorted by path."""
-    listing = subprocess.run(["git", "--git-dir", str(git_dir), "ls-tree", "-r", "HEAD", folder],
-                             capture_output=True, text=True, check=True).stdout
+    listing = git(git_dir, "ls-tree", "-r", "HEAD", folder).decode()
     rows = [line.split(None, 3) for line in listing.splitlines()]
     return sorted((row[3], row[2]) for row in rows
                   if row[1] == "blob" and not SKIP.search(row[3]) and not row[3].startswith(LEFT_OUT))
@@ -138,11 +138,6 @@ def read_blobs(git_dir: Path, items: list[tuple[str, str]]):
         data = process.stdout.read(int(header[2]))
         process.stdout.read(1)
         yield path, data
-
-
-def head_commit(git_dir: Path) -> str:
-    return subprocess.run(["git", "--git-dir", str(git_dir), "rev-parse", "HEAD"], capture_output=True,
-                          text=True, check=True).stdout.strip()
 
 
 def record(collection: str, repo: str, folder: str, path: str, raw: bytes, label: int) -> dict | None:
@@ -246,13 +241,7 @@ def main() -> None:
                         help=f"a repository's git folder, NAME one of {sorted(REPOSITORIES)}")
     parser.add_argument("--out", type=Path, default=REAL_DIR)
     args = parser.parse_args()
-    dirs = dict(item.split("=", 1) for item in args.git)
-    missing = sorted(set(REPOSITORIES) - set(dirs))
-    if missing:
-        sys.exit(f"Give the git folder of {', '.join(missing)} with --git NAME=PATH (see --help).")
-    for name, (repo, commit) in REPOSITORIES.items():
-        if head_commit(Path(dirs[name])) != commit:
-            sys.exit(f"{dirs[name]} is not at {repo}'s commit {commit}: check it out first.")
+    dirs = pinned_dirs(args.git, REPOSITORIES)
     records = []
     for collection, (label, folders, _) in COLLECTIONS.items():
         mine = []

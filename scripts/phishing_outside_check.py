@@ -32,17 +32,17 @@ import io
 import json
 import mailbox
 import os
+import re
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import make_real_phishing_data as builder  # noqa: E402
+from git_mirror import pinned_dirs  # noqa: E402
 from tlutils.phishing.outside import OUTSIDE_RUN, fingerprint  # noqa: E402
 
 REPOSITORIES = {
@@ -50,7 +50,7 @@ REPOSITORIES = {
     "nazario_csv": ("emiliopm1997/Zero_Day_Phishing_Project", "f8f9e32f8d5df6fb6460a9c0a1da870fbb51fbb8"),
     "nazario_mbox": ("shaeferd/Phishing-Detection", "47ddb8e9ec1bac76b5db25efa1add5b81657149d"),
 }
-LICENCE = ("no licence stated: scored here, never shipped")
+LICENCE = "no licence stated: scored here, never shipped"
 PER_COLLECTION = 300
 CANDIDATES = 1500  # messages read per collection before the English and near-duplicate filters
 
@@ -71,7 +71,7 @@ def nazario_csv(git_dir: Path) -> list[dict]:
     """Rows of Nazario.csv as records (the body is plain text: the CSV's makers stripped the HTML)."""
     from tlutils.phishing.data import is_english
 
-    _, raw = next(builder.read_blobs(git_dir, [("data/Nazario.csv", builder.blobs(git_dir, "data/Nazario.csv")[0][1])]))
+    _, raw = next(builder.read_blobs(git_dir, builder.blobs(git_dir, "data/Nazario.csv")))
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8", errors="replace"))))
     out = []
     for number, row in enumerate(rows, start=2):
@@ -79,7 +79,7 @@ def nazario_csv(git_dir: Path) -> list[dict]:
         if not builder.readable(body):
             continue
         name, _, address = (row.get("sender") or "").rpartition("<")
-        years = [int(y) for y in builder.re.findall(r"\b(19\d\d|20\d\d)\b", row.get("date") or "")]
+        years = [int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", row.get("date") or "")]
         out.append({"id": f"nazario_csv/data/Nazario.csv#{number}", "sender_name": name.strip().strip('"'),
                     "sender_address": address.rstrip(">").strip() or (row.get("sender") or "").strip(),
                     "subject": subject, "text": body[:builder.MAX_TEXT], "html": "", "brand": "", "template": "",
@@ -136,7 +136,7 @@ def score(records: list[dict], bundle: Path) -> dict[str, list[float]]:
     p_text = detector.text_probabilities([e.model_text for e in emails])
     images = [email_screenshot(e) for e in emails]
     p_shot = detector.heads["screenshot"].probabilities(features(detector.base, images, detector.image_size))
-    p = np.asarray([detector.rule.probability(a, b) for a, b in zip(p_text, p_shot)])
+    p = detector.rule.probability(p_text, p_shot)
     return {"text": p_text.tolist(), "screenshot": p_shot.tolist(), "ensemble": p.tolist(),
             "threshold": detector.rule.threshold}
 
@@ -147,13 +147,7 @@ def main() -> None:
                         help=f"a repository's git folder, NAME one of {sorted(REPOSITORIES)}")
     parser.add_argument("--out", type=Path, default=OUTSIDE_RUN)
     args = parser.parse_args()
-    dirs = {k: Path(v) for k, v in (item.split("=", 1) for item in args.git)}
-    missing = sorted(set(REPOSITORIES) - set(dirs))
-    if missing:
-        sys.exit(f"Give the git folder of {', '.join(missing)} with --git NAME=PATH (see --help).")
-    for name, (repo, commit) in REPOSITORIES.items():
-        if builder.head_commit(dirs[name]) != commit:
-            sys.exit(f"{dirs[name]} is not at {repo}'s commit {commit}: check it out first.")
+    dirs = pinned_dirs(args.git, REPOSITORIES)
     os.environ.setdefault("TLUTILS_PROFILE", "offline")
     import tlutils
     from tlutils.phishing import train_detector
