@@ -11,7 +11,10 @@ trackers, a security advisory, calendar invitations, sign-up and welcome mail, n
 seven mail projects keep as fixtures, listed file by file because the same folders hold
 hand-written test mail.
 Phishing and scams: Phishing Pot (honeypots, 2022-2026) and the SpamAssassin corpus's spam
-(2001-2002), two independent sources twenty years apart.
+(2001-2002), two independent sources twenty years apart. A trap address receives everything, so
+both hold advertising as well as fraud: an e-mail of these two collections is kept only if it was
+read and labelled ``phishing`` (``data/phishing_reading/``: the criteria, and one label with its
+reason per e-mail read); advertising, genuine mail and e-mails not read are left out.
 
 Fetch the repositories (``git clone`` or the course's fetch tool) and pass the folders holding their
 git data, for example::
@@ -106,6 +109,7 @@ MARKERS = [re.compile(p, re.I) for p in (r"phishing@pot", r"[\w.+-]*@(spamassass
 # Fixture folders of legitimate collections that hold spam and scams (parser edge cases kept from
 # spam: "Western Union Swift Money Transfer", home-loan and pharmacy offers), not legitimate mail.
 LEFT_OUT = ("spec/fixtures/emails/error_emails/",)
+READ_LABELS = Path(__file__).resolve().parents[1] / "data" / "phishing_reading" / "labels.jsonl"
 SKIP = re.compile(r"\.(rb|js|py|json|md|txt\.gz|yml|png|jpg|gif|pdf|zip|html?)$", re.I)
 
 
@@ -156,6 +160,29 @@ def record(collection: str, repo: str, folder: str, path: str, raw: bytes, label
             "subject": subject, "text": text, "html": html, "brand": "", "template": "", "label": label,
             "source": f"{repo}:{kind}", "collection": collection, "year": m.year,
             "format": "html" if readable(html) else "text", "english": is_english(f"{subject}\n{body}")}
+
+
+def read_labels(path: Path) -> dict[str, str]:
+    """``{id: label}`` of the e-mails read (``phishing``, ``advertising``, ``legitimate``, ``unclear``)."""
+    labels = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        row = json.loads(line)
+        if row["label"] not in ("phishing", "advertising", "legitimate", "unclear"):
+            raise ValueError(f"{path.name}, line {number}: unknown label {row['label']!r}")
+        labels[row["id"]] = row["label"]
+    return labels
+
+
+def read_as_phishing(records: list[dict], labels: dict[str, str]) -> list[dict]:
+    """The records of the phishing collections that were read as phishing (the others unchanged)."""
+    kept = [r for r in records if not r["label"] or labels.get(r["id"]) == "phishing"]
+    for collection, (label, _, _) in COLLECTIONS.items():
+        if label:
+            mine = [r for r in records if r["collection"] == collection]
+            read = [labels[r["id"]] for r in mine if r["id"] in labels]
+            print(f"{collection}: {len(read)} of {len(mine)} read: "
+                  + ", ".join(f"{name} {read.count(name)}" for name in ("phishing", "advertising", "legitimate", "unclear")))
+    return kept
 
 
 def subject_key(subject: str) -> str:
@@ -240,6 +267,7 @@ def main() -> None:
     parser.add_argument("--git", action="append", default=[], metavar="NAME=GIT_DIR",
                         help=f"a repository's git folder, NAME one of {sorted(REPOSITORIES)}")
     parser.add_argument("--out", type=Path, default=REAL_DIR)
+    parser.add_argument("--labels", type=Path, default=READ_LABELS, help="the labels read (JSON lines)")
     args = parser.parse_args()
     dirs = pinned_dirs(args.git, REPOSITORIES)
     records = []
@@ -256,7 +284,7 @@ def main() -> None:
               f"English, {sum(r['format'] == 'html' for r in mine) / max(1, len(mine)):.0%} HTML, years "
               f"{years[len(years) // 20] if years else '-'}-{years[-len(years) // 20 - 1] if years else '-'} (5-95 %)")
         records.extend(mine)
-    write(split_records(records), args.out)
+    write(split_records(read_as_phishing(records, read_labels(args.labels))), args.out)
 
 
 if __name__ == "__main__":

@@ -89,7 +89,7 @@ LEGITIMATE_COLLECTIONS = {"mailing_lists_2002", "newsletters_2002", "bounces", "
 def test_real_sets_sizes_languages_collections_and_markers():
     counts = {name: (len(e), sum(x.label for x in e)) for name, e in REAL.items()}
     assert counts == {"train": (481, 250), "validation": (168, 75), "test": (313, 125),
-                      "test_other_languages": (40, 40)}
+                      "test_other_languages": (41, 41)}
     for name, emails in REAL.items():
         assert all(e.english for e in emails) == (name != "test_other_languages")
         assert not any(e.english for e in emails) == (name == "test_other_languages")
@@ -103,10 +103,36 @@ def test_real_sets_sizes_languages_collections_and_markers():
     assert sum(len(gzip_file.read_bytes()) for gzip_file in data.REAL_DIR.glob("*.jsonl.gz")) < 3_000_000
 
 
-def test_near_duplicates_never_straddle_splits_or_collections():
+def make_real_module():
+    """scripts/make_real_phishing_data.py, loaded by path."""
     spec = importlib.util.spec_from_file_location("make_real", ROOT / "scripts" / "make_real_phishing_data.py")
-    make_real = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(make_real)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_phishing_email_shipped_was_read_as_phishing(tmp_path):
+    """The trap collections hold advertising too; only e-mails read and labelled phishing are kept
+    (data/phishing_reading/), and the builder refuses a label it does not know."""
+    make_real = make_real_module()
+    labels = make_real.read_labels(make_real.READ_LABELS)
+    phishing = [e for emails in REAL.values() for e in emails if e.label]
+    assert phishing and all(labels.get(e.id) == "phishing" for e in phishing)
+    assert Counter(labels.values())["advertising"] >= 500  # what the reading took out
+    rows = [{"label": 1, "id": "pot/a", "collection": "honeypot_2022_2026"},
+            {"label": 1, "id": "pot/b", "collection": "honeypot_2022_2026"},
+            {"label": 1, "id": "pot/c", "collection": "honeypot_2022_2026"},
+            {"label": 0, "id": "list/d", "collection": "mailing_lists_2002"}]
+    kept = make_real.read_as_phishing(rows, {"pot/a": "phishing", "pot/b": "advertising"})
+    assert [r["id"] for r in kept] == ["pot/a", "list/d"]  # advertising and unread left out, legitimate kept
+    bad = tmp_path / "labels.jsonl"
+    bad.write_text('{"id": "x", "label": "spam", "why": "?"}\n')
+    with pytest.raises(ValueError, match="line 1: unknown label 'spam'"):
+        make_real.read_labels(bad)
+
+
+def test_near_duplicates_never_straddle_splits_or_collections():
+    make_real = make_real_module()
     records = [dict(vars(e), split=name) for name, emails in REAL.items() for e in emails]
     where_of_group: dict[str, set] = {}
     for key, r in zip(make_real.group_keys(records), records):
