@@ -164,16 +164,17 @@ def test_train_detector_runs_the_transfer_step_it_is_given(bundle, tmp_path):
 
 def test_measured_scores_with_margins(bundle):
     """Measured on the offline profile (frozen MiniLM and EfficientNet-Lite0, logistic heads),
-    2026-12-07, eight collections (feature extraction has nothing random, so every run gives these
-    to rounding): test PR-AUC ensemble 0.951, text 0.947, screenshot 0.724; F1 0.863 at the
-    threshold chosen for precision 0.95 on validation (precision 0.897, recall 0.832); HTML-only
-    PR-AUC 0.958; test_realistic PR-AUC 0.777 at base rate 0.031. The margins leave room for other
-    machines' float sums."""
+    2026-12-07, eight collections, phishing as read (data/phishing_reading; feature extraction has
+    nothing random, so every run gives these to rounding): test PR-AUC ensemble 0.945 (the rule gives
+    the text model all the weight), text 0.945, screenshot 0.685; F1 0.879 at the threshold chosen
+    for precision 0.95 on validation (precision 0.921, recall 0.840); HTML-only PR-AUC 0.947;
+    test_realistic PR-AUC 0.830 at base rate 0.031. The margins leave room for other machines'
+    float sums."""
     table = evaluation.score_table(bundle)
     test, realistic = table["test"], table["test_realistic"]
     assert test["ensemble"]["pr_auc"] >= 0.92 and test["ensemble"]["f1"] >= 0.83
     assert test["text"]["pr_auc"] >= test["screenshot"]["pr_auc"] + 0.15
-    assert test["screenshot"]["pr_auc"] >= 0.70
+    assert test["screenshot"]["pr_auc"] >= 0.65
     assert realistic["ensemble"]["pr_auc"] >= 10 * realistic["ensemble"]["base_rate"]
     assert test["ensemble"]["pr_auc"] >= max(test["text"]["pr_auc"], test["screenshot"]["pr_auc"]) - 0.02
     html_only = evaluation.slices(bundle)["HTML only"]
@@ -181,18 +182,20 @@ def test_measured_scores_with_margins(bundle):
 
 
 def test_held_out_collections_are_measured_and_fall_short_of_the_goal(bundle):
-    """Leave-one-collection-out with the text features (2026-12-07, eight collections): held-out
-    false alarms 0.028 (library_fixtures) to 0.577 (deliveries_2019_2022) on the six legitimate
-    collections, recall 0.267 and 0.333 on the two phishing sources. What the lesson reports: the
-    goal (at most 5 % false alarms, at least 90 % recall) is met on one collection of eight; this
-    test fails when a change moves these numbers beyond their margins either way."""
+    """Leave-one-collection-out with the text features (2026-12-07, eight collections, phishing as
+    read): held-out false alarms 0.056 (library_fixtures) and 0.061 (mailing_lists_2002) to 0.692
+    (deliveries_2019_2022) on the six legitimate collections, recall 0.597 and 0.587 on the two
+    phishing sources (0.267 and 0.333 before the advertising was read out). What the lesson
+    reports: the goal (at most 5 % false alarms, at least 90 % recall) is met on none of the eight;
+    this test fails when a change moves these numbers beyond their margins either way."""
     from tlutils.phishing import transfer
 
     rows = {r["collection"]: r for r in transfer.held_out_table(transfer.load_all(bundle), use=("text",))}
     assert len(rows) == 8 and sum(r["n"] for r in rows.values()) == 962
     assert 0.35 <= rows["deliveries_2019_2022"]["held_out"][0] <= 0.80
-    assert 0.18 <= rows["honeypot_2022_2026"]["held_out"][0] <= 0.36
-    assert rows["library_fixtures"]["held_out"][0] <= 0.10
+    assert 0.45 <= rows["honeypot_2022_2026"]["held_out"][0] <= 0.75
+    assert 0.45 <= rows["spamassassin_spam_2001_2002"]["held_out"][0] <= 0.75
+    assert rows["library_fixtures"]["held_out"][0] <= 0.12 and rows["mailing_lists_2002"]["held_out"][0] <= 0.12
     assert all(r["held_out"][0] >= r["in_collection"][0] - 0.1 for r in rows.values() if not r["label"])
 
 
