@@ -166,10 +166,9 @@ def test_measured_scores_with_margins(bundle):
     """Measured on the offline profile (frozen MiniLM and EfficientNet-Lite0, logistic heads),
     2026-12-07, eight collections, phishing as read (data/phishing_reading; feature extraction has
     nothing random, so every run gives these to rounding): test PR-AUC ensemble 0.945 (the rule gives
-    the text model all the weight), text 0.945, screenshot 0.685; F1 0.879 at the threshold chosen
-    for precision 0.95 on validation (precision 0.921, recall 0.840); HTML-only PR-AUC 0.947;
-    test_realistic PR-AUC 0.830 at base rate 0.031. The margins leave room for other machines'
-    float sums."""
+    the text model all the weight), text 0.945, screenshot 0.685; F1 0.857 at the guarded threshold
+    (precision 0.934, recall 0.792); HTML-only PR-AUC 0.947; test_realistic PR-AUC 0.830 at base
+    rate 0.031. The margins leave room for other machines' float sums."""
     table = evaluation.score_table(bundle)
     test, realistic = table["test"], table["test_realistic"]
     assert test["ensemble"]["pr_auc"] >= 0.92 and test["ensemble"]["f1"] >= 0.83
@@ -183,20 +182,47 @@ def test_measured_scores_with_margins(bundle):
 
 def test_held_out_collections_are_measured_and_fall_short_of_the_goal(bundle):
     """Leave-one-collection-out with the text features (2026-12-07, eight collections, phishing as
-    read): held-out false alarms 0.056 (library_fixtures) and 0.061 (mailing_lists_2002) to 0.692
-    (deliveries_2019_2022) on the six legitimate collections, recall 0.597 and 0.587 on the two
-    phishing sources (0.267 and 0.333 before the advertising was read out). What the lesson
-    reports: the goal (at most 5 % false alarms, at least 90 % recall) is met on none of the eight;
-    this test fails when a change moves these numbers beyond their margins either way."""
+    read), threshold by the detector's guarded rule: held-out false alarms 0.006 (mailing lists) to
+    0.121 (newsletters) on the six legitimate collections, recall 0.637 and 0.547 on the two
+    phishing sources; the goal (at most 5 % false alarms, at least 90 % recall) met on three of
+    eight. The pooled rule (precision 0.95 on all validation e-mails) that the detector used before
+    flags 0.692 of the held-out delivery notices for about the same recall (mean 0.592 both): the
+    comparison lesson 07 prints to justify the rule. This test fails when a change moves these
+    numbers beyond their margins either way."""
     from tlutils.phishing import transfer
 
-    rows = {r["collection"]: r for r in transfer.held_out_table(transfer.load_all(bundle), use=("text",))}
+    data = transfer.load_all(bundle)
+    rows = {r["collection"]: r for r in transfer.held_out_table(data, use=("text",))}
+    pooled = {r["collection"]: r for r in transfer.held_out_table(data, use=("text",), rule="pooled")}
     assert len(rows) == 8 and sum(r["n"] for r in rows.values()) == 962
-    assert 0.35 <= rows["deliveries_2019_2022"]["held_out"][0] <= 0.80
-    assert 0.45 <= rows["honeypot_2022_2026"]["held_out"][0] <= 0.75
-    assert 0.45 <= rows["spamassassin_spam_2001_2002"]["held_out"][0] <= 0.75
-    assert rows["library_fixtures"]["held_out"][0] <= 0.12 and rows["mailing_lists_2002"]["held_out"][0] <= 0.12
-    assert all(r["held_out"][0] >= r["in_collection"][0] - 0.1 for r in rows.values() if not r["label"])
+    legitimate = [name for name, r in rows.items() if not r["label"]]
+    assert max(rows[name]["held_out"][0] for name in legitimate) <= 0.25
+    assert max(pooled[name]["held_out"][0] for name in legitimate) >= 0.45
+    assert 0.45 <= rows["honeypot_2022_2026"]["held_out"][0] <= 0.80
+    assert 0.40 <= rows["spamassassin_spam_2001_2002"]["held_out"][0] <= 0.75
+    assert rows["mailing_lists_2002"]["held_out"][0] <= 0.05 and rows["library_fixtures"]["held_out"][0] <= 0.10
+    recall = [np.mean([t[n]["held_out"][0] for n in t if t[n]["label"]]) for t in (rows, pooled)]
+    assert recall[0] >= recall[1] - 0.08
+    with pytest.raises(ValueError, match="Unknown threshold rule 'median'"):
+        transfer.held_out_table(data, use=("text",), rule="median")
+
+
+def test_the_guarded_threshold_keeps_every_legitimate_collection_under_its_cap():
+    """Each legitimate collection counts, however small: a threshold that is fine on the pooled
+    e-mails (1 of 8 flagged) but flags the only delivery notice is pushed above it."""
+    from tlutils.phishing.ensemble import guarded_threshold
+
+    labels = [0] * 8 + [1] * 4
+    p = [0.1, 0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.8, 0.6, 0.9, 0.95, 0.7]
+    kinds = ["list"] * 7 + ["delivery"] + ["scam"] * 4
+    t = guarded_threshold(labels, p, kinds)
+    assert 0.8 < t <= 0.800001  # just above the delivery notice
+    flagged = np.asarray(p) >= t
+    assert not flagged[:8].any() and flagged[8:].sum() == 2
+    big = [0] * 40 + [1]
+    assert guarded_threshold(big, [i / 100 for i in range(40)] + [0.99], ["list"] * 41) == pytest.approx(0.37, abs=1e-5)  # 2 of 40 may be flagged
+    with pytest.raises(ValueError, match="needs legitimate e-mails"):
+        guarded_threshold([1, 1], [0.5, 0.6], ["a", "a"])
 
 
 def test_the_stored_outside_check_scored_this_bundle_and_its_table_is_computed(bundle, detector):

@@ -4,7 +4,8 @@ intervals, at two base rates, on slices, and against shortcuts (held-out collect
 ``test`` is balanced (half phishing); ``test_realistic`` keeps every legitimate test e-mail and
 six phishing ones (3.4 %), as an inbox might see after its provider's filters, so its precision
 says how many warnings would be false alarms. Each model's threshold is chosen on the validation
-e-mails for a stated precision (:func:`~tlutils.phishing.ensemble.choose_threshold`). The metrics
+e-mails so that no legitimate collection there is flagged more than 5 %
+(:func:`~tlutils.phishing.ensemble.guarded_threshold`). The metrics
 are scikit-learn's; the probabilities and features come from the bundle (``predictions.json``,
 ``features.npz``, computed once when it was trained), so evaluating costs no model run.
 Occlusion (what the text model relies on) does run the text model.
@@ -26,7 +27,7 @@ from sklearn.metrics import (average_precision_score, confusion_matrix, f1_score
 
 from ..files import read_json
 from .data import load_emails
-from .ensemble import choose_threshold
+from .ensemble import guarded_threshold
 from .heads import LinearHead
 
 MODELS = ("text", "screenshot", "ensemble")
@@ -64,13 +65,16 @@ def predictions(folder: str | Path) -> dict[str, dict[str, Any]]:
 
 
 def thresholds(folder: str | Path) -> dict[str, float]:
-    """Each model's threshold: chosen on the validation e-mails for the target precision (the
+    """Each model's threshold: chosen on the validation e-mails by the guarded rule (the
     ensemble's is the one its rule stores, chosen the same way)."""
     from .ensemble import WeightedAverage
 
     validation = predictions(folder)["validation"]
     rule = WeightedAverage.from_json(read_json(Path(folder) / "ensemble.json", "train the detector again"))
-    found = {model: choose_threshold(validation["labels"], validation[model]) for model in ("text", "screenshot")}
+    collection = {e.id: e.collection for e in load_emails("validation", corpus="real")}
+    collections = [collection[i] for i in validation["ids"]]
+    found = {model: guarded_threshold(validation["labels"], validation[model], collections)
+             for model in ("text", "screenshot")}
     return {**found, "ensemble": rule.threshold}
 
 
