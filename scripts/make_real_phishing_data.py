@@ -9,7 +9,9 @@ real delivery notices of 2019-2022 (Amazon, USPS, UPS, FedEx, DHL, Royal Mail, .
 fixtures by the Mail and Packages integration; and modern notifications of 2015-2024 (issue
 trackers, a security advisory, calendar invitations, sign-up and welcome mail, newsletters) that
 seven mail projects keep as fixtures, listed file by file because the same folders hold
-hand-written test mail.
+hand-written test mail; and work mail of 2009-2013 that State Department staff wrote from their
+state.gov addresses, released under FOIA in 2015-2016 (public domain as works of the US
+government; scripts/foia_mail.py reads the released text).
 Phishing and scams: Phishing Pot (honeypots, 2022-2026) and the SpamAssassin corpus's spam
 (2001-2002), two independent sources twenty years apart. A trap address receives everything, so
 both hold advertising as well as fraud: an e-mail of these two collections is kept only if it was
@@ -25,7 +27,7 @@ git data, for example::
         --git mailcore2=/m/mailcore2.git --git mail_and_packages=/m/Home-Assistant-Mail-And-Packages.git \\
         --git james=/m/james-project.git --git dkim_verifier=/m/dkim_verifier.git --git enmime=/m/enmime.git \\
         --git postal_mime=/m/postal-mime.git --git mailauth=/m/mailauth.git --git chatmail=/m/core.git \\
-        --git mail_parser_py=/m/mail-parser.git
+        --git mail_parser_py=/m/mail-parser.git --git state_dept=/m/secretary-clinton-email-dump.git
 
 Every message is read with the standard library's ``email`` package (scripts/mail_reader.py). Then:
 the collections' anonymisation markers are removed (they would name a collection); e-mails with
@@ -51,6 +53,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling mail_reader.py, also when loaded by path
 
 from git_mirror import git, pinned_dirs  # noqa: E402
+from foia_mail import top_message  # noqa: E402
 from mail_reader import read_message  # noqa: E402
 from tlutils.phishing.data import REAL_DIR, is_english  # noqa: E402
 from tlutils.phishing.dedup import groups  # noqa: E402
@@ -72,6 +75,7 @@ REPOSITORIES = {
     "mailauth": ("postalsys/mailauth", "d2616c6bee77cf0cf77fe6ea6743b856696f081e"),
     "chatmail": ("chatmail/core", "48888898ee148ed7b70fa825acffa6829c56c5cf"),
     "mail_parser_py": ("SpamScope/mail-parser", "01c177fecddd9db1def23ba509ab31b12ab4fbc5"),
+    "state_dept": ("datahoarder/secretary-clinton-email-dump", "3a745b81c168126bfeca20ce2b22bfd7de101296"),
 }
 JAMES_EML = "mailbox/store/src/test/resources/eml/"
 # Real messages among test fixtures, listed file by file: the same folders hold hand-written test mail.
@@ -98,6 +102,7 @@ COLLECTIONS = {
                          (45, 15, 30)),
     "deliveries_2019_2022": (0, [("mail_and_packages", "tests/test_emails/")], (12, 4, 10)),
     "notifications_2015_2024": (0, NOTIFICATIONS, (8, 3, 8)),
+    "state_department_2009_2013": (0, [("state_dept", "data/docs/text/")], (80, 25, 45)),
 }
 SPLITS = ("train", "validation", "test")
 OTHER_LANGUAGES = 40  # non-English phishing in the test_other_languages split
@@ -183,6 +188,22 @@ def read_as_phishing(records: list[dict], labels: dict[str, str]) -> list[dict]:
             print(f"{collection}: {len(read)} of {len(mine)} read: "
                   + ", ".join(f"{name} {read.count(name)}" for name in ("phishing", "advertising", "legitimate", "unclear")))
     return kept
+
+
+NEWS = re.compile(r"\(AP\)|Associated Press|Reuters|Copyright|All rights reserved|\u00a9 ?\d{4}", re.I)
+
+
+def foia_record(collection: str, repo: str, folder: str, path: str, raw: bytes, label: int) -> dict | None:
+    """A released State Department e-mail (scripts/foia_mail.py) as a record, or None when it is not
+    a state.gov sender's own message of 80 to 2,000 characters; news clippings pasted into a
+    message are left out (their text is the news agency's, not a government work)."""
+    m = top_message(raw.decode("utf-8", errors="replace"))
+    if m is None or not 80 <= len(m.text) <= 2_000 or NEWS.search(m.text):
+        return None
+    return {"id": f"{repo}/{path}", "sender_name": m.sender_name, "sender_address": m.sender_address,
+            "subject": m.subject, "text": m.text, "html": "", "brand": "", "template": "", "label": label,
+            "source": f"{repo}:foia", "collection": collection, "year": m.year, "format": "text",
+            "english": is_english(f"{m.subject}\n{m.text}")}
 
 
 def subject_key(subject: str) -> str:
@@ -275,8 +296,9 @@ def main() -> None:
         mine = []
         for repo, folder in folders:
             git_dir = Path(dirs[repo])
+            reader = foia_record if repo == "state_dept" else record
             for path, raw in read_blobs(git_dir, blobs(git_dir, folder)):
-                r = record(collection, repo, folder, path, raw, label)
+                r = reader(collection, repo, folder, path, raw, label)
                 if r is not None:
                     mine.append(r)
         years = sorted(r["year"] for r in mine if r["year"])

@@ -83,12 +83,12 @@ REAL = {name: data.load_emails(name, corpus="real") for name in data.CORPORA["re
 
 PHISHING_COLLECTIONS = {"honeypot_2022_2026", "spamassassin_spam_2001_2002"}
 LEGITIMATE_COLLECTIONS = {"mailing_lists_2002", "newsletters_2002", "bounces", "library_fixtures", "deliveries_2019_2022",
-                          "notifications_2015_2024"}
+                          "notifications_2015_2024", "state_department_2009_2013"}
 
 
 def test_real_sets_sizes_languages_collections_and_markers():
     counts = {name: (len(e), sum(x.label for x in e)) for name, e in REAL.items()}
-    assert counts == {"train": (481, 250), "validation": (168, 75), "test": (313, 125),
+    assert counts == {"train": (561, 250), "validation": (193, 75), "test": (358, 125),
                       "test_other_languages": (41, 41)}
     for name, emails in REAL.items():
         assert all(e.english for e in emails) == (name != "test_other_languages")
@@ -182,6 +182,26 @@ def test_normalise_removes_what_attackers_vary():
 
     assert normalise("Ｖｅｒｉｆｙ your Р\u0430yР\u0430l\u200b \u0430ccount") == "Verify your PayPal account"
     assert model_text(subject="Sale", html="<img src='https://x.example/a.png'>", text="") == "Sale\n\n(only images)"
+
+
+def test_released_work_mail_keeps_its_senders_own_words_without_release_marks():
+    """State Department mail (scripts/foia_mail.py): only state.gov senders' top messages, none of
+    the release stamps, exemption codes or redaction gaps that would name the collection."""
+    import doctest
+
+    import foia_mail
+
+    assert doctest.testmod(foia_mail).failed == 0
+    mine = [e for emails in REAL.values() for e in emails if e.collection == "state_department_2009_2013"]
+    assert len(mine) == 150 and all(e.sender_address.lower().endswith("@state.gov") for e in mine)
+    for e in mine:
+        assert 80 <= len(e.text) <= 2_000 and e.format == "text" and 2009 <= (e.year or 2009) <= 2013
+        assert not re.search(r"UNCLASSIFIED|Case No\. F-20|RELEASE IN|Doc No\.|\bB[1-7]\b\s*$|Declassify|\s{3,}", e.text, re.M)
+    quoted = "Sent: Monday, January 23, 2012\nFrom: Someone <a@example.com>"
+    assert foia_mail.top_message("From: Friend <friend@example.com>\nSubject: Hi\n\nhello") is None  # not a state.gov sender
+    assert foia_mail.top_message("no headers at all") is None
+    page = "From: Staff, A <StaffA@state.gov>\nSent: Tuesday, May 4, 2010\nSubject: Call\n\nPlease call him.\n" + quoted
+    assert foia_mail.top_message(page).text == "Please call him."
 
 
 def test_the_mime_readers_own_example_holds():
