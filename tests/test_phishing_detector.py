@@ -164,14 +164,15 @@ def test_train_detector_runs_the_transfer_step_it_is_given(bundle, tmp_path):
 
 def test_measured_scores_with_margins(bundle):
     """Measured on the offline profile (frozen MiniLM and EfficientNet-Lite0, logistic heads),
-    2026-12-07, eight collections, phishing as read (data/phishing_reading; feature extraction has
-    nothing random, so every run gives these to rounding): test PR-AUC ensemble 0.945 (the rule gives
-    the text model all the weight), text 0.945, screenshot 0.685; F1 0.857 at the guarded threshold
-    (precision 0.934, recall 0.792); HTML-only PR-AUC 0.947; test_realistic PR-AUC 0.830 at base
-    rate 0.031. The margins leave room for other machines' float sums."""
+    2026-12-07, nine collections, phishing as read (data/phishing_reading; feature extraction has
+    nothing random, so every run gives these to rounding): test PR-AUC ensemble 0.943 (the rule gives
+    the text model all the weight), text 0.943, screenshot 0.696; at the guarded threshold (0.975)
+    precision 0.973, recall 0.584; HTML-only PR-AUC 0.956; test_realistic PR-AUC 0.826 at base rate
+    0.025. The margins leave room for other machines' float sums."""
     table = evaluation.score_table(bundle)
     test, realistic = table["test"], table["test_realistic"]
-    assert test["ensemble"]["pr_auc"] >= 0.92 and test["ensemble"]["f1"] >= 0.83
+    assert test["ensemble"]["pr_auc"] >= 0.92 and test["ensemble"]["precision"] >= 0.93
+    assert 0.45 <= test["ensemble"]["recall"] <= 0.75
     assert test["text"]["pr_auc"] >= test["screenshot"]["pr_auc"] + 0.15
     assert test["screenshot"]["pr_auc"] >= 0.65
     assert realistic["ensemble"]["pr_auc"] >= 10 * realistic["ensemble"]["base_rate"]
@@ -181,14 +182,15 @@ def test_measured_scores_with_margins(bundle):
 
 
 def test_held_out_collections_are_measured_and_fall_short_of_the_goal(bundle):
-    """Leave-one-collection-out with the text features (2026-12-07, eight collections, phishing as
-    read), threshold by the detector's guarded rule: held-out false alarms 0.006 (mailing lists) to
-    0.121 (newsletters) on the six legitimate collections, recall 0.637 and 0.547 on the two
-    phishing sources; the goal (at most 5 % false alarms, at least 90 % recall) met on three of
-    eight. The pooled rule (precision 0.95 on all validation e-mails) that the detector used before
-    flags 0.692 of the held-out delivery notices for about the same recall (mean 0.592 both): the
-    comparison lesson 07 prints to justify the rule. This test fails when a change moves these
-    numbers beyond their margins either way."""
+    """Leave-one-collection-out with the text features (2026-12-07, nine collections, phishing as
+    read), threshold by the detector's guarded rule: held-out false alarms 0.000 (mailing lists,
+    deliveries) to 0.118 (notifications, 2 of 17) on the seven legitimate collections, 0.040 on
+    State Department work mail; recall 0.403 and 0.433 on the two phishing sources; the goal (at
+    most 5 % false alarms, at least 90 % recall) met on five of nine. The pooled rule (precision 0.95
+    on all validation e-mails) that the detector used before flags 0.731 of the held-out delivery
+    notices (mean recall 0.512 against the guarded rule's 0.418): the comparison lesson 07 prints to
+    justify the rule. This test fails when a change moves these numbers beyond their margins
+    either way."""
     from tlutils.phishing import transfer
 
     data = transfer.load_all(bundle)
@@ -198,11 +200,11 @@ def test_held_out_collections_are_measured_and_fall_short_of_the_goal(bundle):
     legitimate = [name for name, r in rows.items() if not r["label"]]
     assert max(rows[name]["held_out"][0] for name in legitimate) <= 0.25
     assert max(pooled[name]["held_out"][0] for name in legitimate) >= 0.45
-    assert 0.45 <= rows["honeypot_2022_2026"]["held_out"][0] <= 0.80
-    assert 0.40 <= rows["spamassassin_spam_2001_2002"]["held_out"][0] <= 0.75
-    assert rows["mailing_lists_2002"]["held_out"][0] <= 0.05 and rows["library_fixtures"]["held_out"][0] <= 0.10
+    assert 0.30 <= rows["honeypot_2022_2026"]["held_out"][0] <= 0.70
+    assert 0.30 <= rows["spamassassin_spam_2001_2002"]["held_out"][0] <= 0.70
+    assert rows["mailing_lists_2002"]["held_out"][0] <= 0.05 and rows["state_department_2009_2013"]["held_out"][0] <= 0.10
     recall = [np.mean([t[n]["held_out"][0] for n in t if t[n]["label"]]) for t in (rows, pooled)]
-    assert recall[0] >= recall[1] - 0.08
+    assert recall[1] - 0.2 <= recall[0] <= recall[1]
     with pytest.raises(ValueError, match="Unknown threshold rule 'median'"):
         transfer.held_out_table(data, use=("text",), rule="median")
 

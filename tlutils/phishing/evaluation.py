@@ -2,7 +2,7 @@
 intervals, at two base rates, on slices, and against shortcuts (held-out collections: :mod:`tlutils.phishing.transfer`).
 
 ``test`` is balanced (half phishing); ``test_realistic`` keeps every legitimate test e-mail and
-six phishing ones (3.4 %), as an inbox might see after its provider's filters, so its precision
+six phishing ones (2.5 %), as an inbox might see after its provider's filters, so its precision
 says how many warnings would be false alarms. Each model's threshold is chosen on the validation
 e-mails so that no legitimate collection there is flagged more than 5 %
 (:func:`~tlutils.phishing.ensemble.guarded_threshold`). The metrics

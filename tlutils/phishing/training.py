@@ -36,7 +36,7 @@ RECIPE: dict[str, Any] = {"text": {"max_length": 128, "C": 0.1}, "screenshot": {
 SEED = 0
 SPLITS = CORPORA["real"]
 EVALUATED = [s for s in SPLITS if s != "train"]
-REALISTIC_PHISHING = 6  # test_realistic: every legitimate test e-mail and this many phishing ones (3.4 % of the six-collection test)
+REALISTIC_PHISHING = 6  # test_realistic: every legitimate test e-mail and this many phishing ones (2.5 % of the test)
 
 
 def default_folder(cfg: Config) -> Path:
