@@ -1,15 +1,16 @@
 """The capstone's e-mails, real and synthetic, shipped inside the package (a pip install has them).
 
 ``load_emails(split, corpus="real")`` reads the **real** e-mails, ``tlutils/course_data/phishing/real/<split>.jsonl.gz``
-(written by ``scripts/make_real_phishing_data.py`` from public collections: honeypot phishing of
-2022-2026 and the SpamAssassin corpus's legitimate mail of 2002; see ``data/README.md``): what the
+(written by ``scripts/make_real_phishing_data.py`` from nine public collections: honeypot and
+SpamAssassin phishing as read, legitimate mail of 1997-2024 and State Department work mail; see
+``data/README.md``): what the
 detector is trained and judged on. ``load_emails(split)`` (``corpus="synthetic"``) reads the course's
 synthetic e-mails (``tlutils/course_data/phishing/<split>.jsonl``, ``scripts/make_phishing_data.py``),
 kept for the demo inbox and for unit tests, whose template split shows what synthetic data hides.
 
 >>> real = load_emails("validation", corpus="real")
 >>> len(real), sum(e.label for e in real), all(e.english for e in real)
-(168, 75, True)
+(193, 75, True)
 
 >>> emails = load_emails("validation", corpus="synthetic")
 >>> len(emails), sum(e.label for e in emails)
