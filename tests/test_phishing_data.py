@@ -131,6 +131,20 @@ def test_every_phishing_email_shipped_was_read_as_phishing(tmp_path):
         make_real.read_labels(bad)
 
 
+def test_a_second_reader_agrees_with_the_labels_beyond_chance():
+    """200 e-mails, drawn at random, read again without the first labels (2026-12-07): the same
+    decision, phishing or not, for 0.945 of them, Cohen's kappa 0.890 (0.940 and 0.884 over the four
+    labels); the differences are mostly phishing / advertising calls on get-rich offers."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import reading_agreement
+
+    first = reading_agreement.labels("labels.jsonl")
+    result = reading_agreement.agreement()
+    assert result["n"] == 200 and set(reading_agreement.labels("second_reading.jsonl")) <= set(first)
+    assert result["same_decision"] >= 0.90 and result["kappa_decision"] >= 0.80 and result["kappa"] >= 0.80
+    assert sum(result["differences"].values()) == round(200 * (1 - result["same_label"]))
+
+
 def test_near_duplicates_never_straddle_splits_or_collections():
     make_real = make_real_module()
     records = [dict(vars(e), split=name) for name, emails in REAL.items() for e in emails]
