@@ -1,7 +1,7 @@
 """How good the detector is on real e-mail: per model and for the ensemble, with confidence
 intervals, at two base rates, on slices, and against shortcuts (held-out collections: :mod:`tlutils.phishing.transfer`).
 
-``test`` is balanced (half phishing); ``test_realistic`` keeps every legitimate test e-mail and
+``test`` holds about one phishing e-mail in three (125 of 358); ``test_realistic`` keeps every legitimate test e-mail and
 six phishing ones (2.5 %), as an inbox might see after its provider's filters, so its precision
 says how many warnings would be false alarms. Each model's threshold is chosen on the validation
 e-mails so that no legitimate collection there is flagged more than 5 %
