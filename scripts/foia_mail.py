@@ -58,7 +58,7 @@ def top_message(page: str) -> Message | None:
     """The first message of a released e-mail, or None when it has no ``From:`` header or its
     sender writes from no ``state.gov`` address."""
     lines = [line for line in page.replace("\f", "\n").splitlines() if not RELEASE_LINE.search(line)]
-    start = next((i for i, line in enumerate(lines) if HEADER.match(line) and HEADER.match(line)[1] == "From"), None)
+    start = next((i for i, line in enumerate(lines) if (match := HEADER.match(line)) and match[1] == "From"), None)
     if start is None:
         return None
     headers, i = {}, start

@@ -115,6 +115,7 @@ MARKERS = [re.compile(p, re.I) for p in (r"phishing@pot", r"[\w.+-]*@(spamassass
 # spam: "Western Union Swift Money Transfer", home-loan and pharmacy offers), not legitimate mail.
 LEFT_OUT = ("spec/fixtures/emails/error_emails/",)
 READ_LABELS = Path(__file__).resolve().parents[1] / "data" / "phishing_reading" / "labels.jsonl"
+LABELS = ("phishing", "advertising", "legitimate", "unclear")  # what a reader may say of an e-mail
 SKIP = re.compile(r"\.(rb|js|py|json|md|txt\.gz|yml|png|jpg|gif|pdf|zip|html?)$", re.I)
 
 
@@ -172,7 +173,7 @@ def read_labels(path: Path) -> dict[str, str]:
     labels = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         row = json.loads(line)
-        if row["label"] not in ("phishing", "advertising", "legitimate", "unclear"):
+        if row["label"] not in LABELS:
             raise ValueError(f"{path.name}, line {number}: unknown label {row['label']!r}")
         labels[row["id"]] = row["label"]
     return labels
@@ -186,7 +187,7 @@ def read_as_phishing(records: list[dict], labels: dict[str, str]) -> list[dict]:
             mine = [r for r in records if r["collection"] == collection]
             read = [labels[r["id"]] for r in mine if r["id"] in labels]
             print(f"{collection}: {len(read)} of {len(mine)} read: "
-                  + ", ".join(f"{name} {read.count(name)}" for name in ("phishing", "advertising", "legitimate", "unclear")))
+                  + ", ".join(f"{name} {read.count(name)}" for name in LABELS))
     return kept
 
 

@@ -9,30 +9,26 @@ beyond chance, scikit-learn's), over the four labels and over the decision the b
 """
 from __future__ import annotations
 
-import json
+import sys
 from collections import Counter
 from pathlib import Path
 
-from sklearn.metrics import cohen_kappa_score
+from sklearn.metrics import accuracy_score, cohen_kappa_score
 
-READING = Path(__file__).resolve().parents[1] / "data" / "phishing_reading"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_real_phishing_data import READ_LABELS, read_labels  # noqa: E402
 
-
-def labels(name: str) -> dict[str, str]:
-    """``{id: label}`` of one reader's file."""
-    return {row["id"]: row["label"] for row in map(json.loads, (READING / name).read_text(encoding="utf-8").splitlines())}
+SECOND_READING = READ_LABELS.with_name("second_reading.jsonl")
 
 
 def agreement() -> dict[str, float]:
     """Agreement and kappa over the four labels and over phishing-or-not, on the e-mails both read."""
-    first, second = labels("labels.jsonl"), labels("second_reading.jsonl")
+    first, second = read_labels(READ_LABELS), read_labels(SECOND_READING)
     both = sorted(second)
     a, b = [first[i] for i in both], [second[i] for i in both]
     pa, pb = [x == "phishing" for x in a], [x == "phishing" for x in b]
-    return {"n": len(both), "same_label": sum(x == y for x, y in zip(a, b)) / len(both),
-            "kappa": float(cohen_kappa_score(a, b)),
-            "same_decision": sum(x == y for x, y in zip(pa, pb)) / len(both),
-            "kappa_decision": float(cohen_kappa_score(pa, pb)),
+    return {"n": len(both), "same_label": float(accuracy_score(a, b)), "kappa": float(cohen_kappa_score(a, b)),
+            "same_decision": float(accuracy_score(pa, pb)), "kappa_decision": float(cohen_kappa_score(pa, pb)),
             "differences": Counter(f"{x} / {y}" for x, y in zip(a, b) if x != y)}
 
 

@@ -138,9 +138,9 @@ def test_a_second_reader_agrees_with_the_labels_beyond_chance():
     sys.path.insert(0, str(ROOT / "scripts"))
     import reading_agreement
 
-    first = reading_agreement.labels("labels.jsonl")
+    first = reading_agreement.read_labels(reading_agreement.READ_LABELS)
     result = reading_agreement.agreement()
-    assert result["n"] == 200 and set(reading_agreement.labels("second_reading.jsonl")) <= set(first)
+    assert result["n"] == 200 and set(reading_agreement.read_labels(reading_agreement.SECOND_READING)) <= set(first)
     assert result["same_decision"] >= 0.90 and result["kappa_decision"] >= 0.80 and result["kappa"] >= 0.80
     assert sum(result["differences"].values()) == round(200 * (1 - result["same_label"]))
 
