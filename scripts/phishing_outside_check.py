@@ -141,6 +141,14 @@ def score(records: list[dict], bundle: Path) -> dict[str, list[float]]:
             "threshold": detector.rule.threshold}
 
 
+def outside_records(dirs: dict[str, Path]) -> list[dict]:
+    """Every outside collection's records that :func:`unseen` keeps (``dirs``: :func:`pinned_dirs`)."""
+    course = [json.loads(line) for split in ("train", "validation", "test", "test_other_languages")
+              for line in builder.gzip.open(builder.REAL_DIR / f"{split}.jsonl.gz", "rt", encoding="utf-8")]
+    return unseen(enron(dirs["enron"]) + nazario_csv(dirs["nazario_csv"]) + nazario_mbox(dirs["nazario_mbox"]),
+                  course)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--git", action="append", default=[], metavar="NAME=GIT_DIR",
@@ -153,10 +161,7 @@ def main() -> None:
     from tlutils.phishing import train_detector
 
     start = time.perf_counter()
-    course = [json.loads(line) for split in ("train", "validation", "test", "test_other_languages")
-              for line in builder.gzip.open(builder.REAL_DIR / f"{split}.jsonl.gz", "rt", encoding="utf-8")]
-    records = unseen(enron(dirs["enron"]) + nazario_csv(dirs["nazario_csv"]) + nazario_mbox(dirs["nazario_mbox"]),
-                     course)
+    records = outside_records(dirs)
     cfg = tlutils.current()
     bundle = train_detector(cfg)
     scores = score(records, bundle)
