@@ -8,7 +8,7 @@ e-mail's first 128 tokens. Each variant below is trained and thresholded the det
 head on the training split, the guarded threshold on the validation split) and judged where the
 issue's goal is set:
 
-* leaving one collection out (lesson 07's procedure, ``tlutils.phishing.transfer``): the false-alarm
+* leaving one collection out (lesson 07's procedure, ``tlutils.phishing.transfer.held_out_rows``): the false-alarm
   rate of each held-out legitimate collection (worst and mean), the recall of each held-out phishing
   source, and the held-out PR-AUC (the collection against the other class's test e-mails), mean and
   worst;
@@ -124,22 +124,6 @@ def variants(d: dict, cfg: tlutils.Config, fine_tune: bool = False) -> dict:
     return found
 
 
-def held_out(fit, d: dict) -> dict:
-    """Leave-one-collection-out with the guarded threshold: rate and PR-AUC per course collection."""
-    split, coll, y = d["split"], d["collection"], d["labels"]
-    rows = {}
-    for name in sorted(set(coll[split != "outside"].tolist())):
-        out = coll == name
-        p = fit((split == "train") & ~out)
-        validation = (split == "validation") & ~out
-        threshold = guarded_threshold(y[validation], p[validation], coll[validation])
-        label = int(y[out][0])
-        both = out | ((split == "test") & ~out & (y != label))
-        rows[name] = (label, transfer.rate_interval((p[out] >= threshold).astype(int)),
-                      average_precision_score(y[both], p[both]))
-    return rows
-
-
 def paired_difference(y: np.ndarray, p: np.ndarray, base: np.ndarray, groups: list[np.ndarray],
                       rounds: int = 1000, seed: int = 0) -> tuple[float, float, float]:
     """PR-AUC of ``p`` minus that of ``base`` on the same rows, with a 95 % interval from
@@ -198,12 +182,13 @@ def main() -> None:
     fits = variants(d, cfg, args.fine_tune)
     base = next(iter(fits.values()))(d["split"] == "train")
     for name, fit in fits.items():
-        rows = held_out(fit, d)
-        alarms = [r[1][0] for r in rows.values() if not r[0]]
-        worst = max((r for r in rows.values() if not r[0]), key=lambda r: r[1][0])
-        aps = [r[2] for r in rows.values()]
-        print(f"\n{name}\n  held out: worst false alarms {fmt(worst[1])}, mean {np.mean(alarms):.3f}; recall "
-              + ", ".join(f"{c} {fmt(r[1])}" for c, r in rows.items() if r[0])
+        rows = transfer.held_out_rows(d, fit)
+        legitimate = [r for r in rows if not r["label"]]
+        worst = max(legitimate, key=lambda r: r["held_out"][0])
+        aps = [r["pr_auc"] for r in rows]
+        print(f"\n{name}\n  held out: worst false alarms {fmt(worst['held_out'])}, "
+              f"mean {np.mean([r['held_out'][0] for r in legitimate]):.3f}; recall "
+              + ", ".join(f"{r['collection']} {fmt(r['held_out'])}" for r in rows if r["label"])
               + f"; PR-AUC mean {np.mean(aps):.3f}, worst {min(aps):.3f}")
         if dirs:
             print("\n".join(f"  outside: {line}" for line in outside(fit, d, base)))

@@ -16,7 +16,7 @@ or without them, which is the ablation.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -96,45 +96,53 @@ def _inputs(data: dict[str, Any], use: Sequence[str]) -> np.ndarray:
     return np.hstack([data[name] for name in use])
 
 
-def fold(data: dict[str, Any], train: np.ndarray, validation: np.ndarray, C: float, use: Sequence[str],
-         rule: str = "guarded"):
-    """A head trained on ``train`` rows and its threshold chosen on ``validation`` rows, by the
-    detector's ``"guarded"`` rule (no legitimate collection flagged more than 5 %) or the
-    ``"pooled"`` one (precision 0.95 on all validation e-mails together)."""
-    X = _inputs(data, use)
-    head = LinearHead.fit(X[train], data["labels"][train], C=C)
-    p, y = head.probabilities(X[validation]), data["labels"][validation]
+def threshold(labels: np.ndarray, probabilities: np.ndarray, collections: np.ndarray, rule: str = "guarded") -> float:
+    """A threshold chosen on validation rows by the detector's ``"guarded"`` rule (no legitimate
+    collection flagged more than 5 %) or the ``"pooled"`` one (precision 0.95 on all validation
+    e-mails together)."""
     if rule == "guarded":
-        threshold = guarded_threshold(y, p, data["collection"][validation])
-    elif rule == "pooled":
-        threshold = choose_threshold(y, p)
-    else:
-        raise ValueError(f"Unknown threshold rule {rule!r}; choose 'guarded' or 'pooled'.")
-    return head, threshold, X
+        return guarded_threshold(labels, probabilities, collections)
+    if rule == "pooled":
+        return choose_threshold(labels, probabilities)
+    raise ValueError(f"Unknown threshold rule {rule!r}; choose 'guarded' or 'pooled'.")
+
+
+def held_out_rows(data: dict[str, Any], fit: Callable[[np.ndarray], np.ndarray], rule: str = "guarded") -> list[dict]:
+    """One row per collection of the course's splits: ``fit(train rows)`` trains a scorer on the
+    rows marked and returns every row's phishing probability (rows of other splits, such as
+    outside mail, are scored, never trained on or thresholded on). Each collection in turn: trained
+    without it (train split of the others), threshold chosen by ``rule`` on the others' validation
+    e-mails, tested on all of its e-mails; plus the in-collection result (trained on every
+    collection's train split, tested on its test split) and the held-out PR-AUC (the collection
+    against the other class's test e-mails)."""
+    rows = []
+    split, coll, y = data["split"], data["collection"], data["labels"]
+
+    def scored(train: np.ndarray, validation: np.ndarray) -> tuple[np.ndarray, float]:
+        p = fit(train)
+        return p, threshold(y[validation], p[validation], coll[validation], rule)
+
+    p_in, t_in = scored(split == "train", split == "validation")
+    for name in sorted(set(coll[np.isin(split, SPLITS)].tolist()), key=lambda c: (-y[coll == c][0], c)):
+        out = coll == name
+        p, cut = scored((split == "train") & ~out, (split == "validation") & ~out)
+        label = int(y[out][0])
+        flags = (p[out] >= cut).astype(int)
+        inside = out & (split == "test")
+        others = (split == "test") & ~out & (y != label)
+        both = out | others
+        rows.append({"collection": name, "label": label, "n": int(out.sum()), "threshold": cut,
+                     "held_out": rate_interval(flags), "in_collection": rate_interval((p_in[inside] >= t_in).astype(int)),
+                     "n_in": int(inside.sum()), "pr_auc": float(average_precision_score(y[both], p[both]))})
+    return rows
 
 
 def held_out_table(data: dict[str, Any], use: Sequence[str] = ("text", "cues"), C: float = 0.1,
                    rule: str = "guarded") -> list[dict]:
-    """One row per collection: trained without it (train split of the others), threshold chosen
-    by ``rule`` on the others' validation e-mails, tested on all of its e-mails; plus the
-    in-collection result (trained on every collection's train split, tested on its test split)."""
-    rows = []
-    split, coll, y = data["split"], data["collection"], data["labels"]
-    head_in, t_in, X = fold(data, split == "train", split == "validation", C, use, rule)
-    p_in = head_in.probabilities(X)
-    for name in sorted(set(coll.tolist()), key=lambda c: (-y[coll == c][0], c)):
-        out = coll == name
-        head, threshold, _ = fold(data, (split == "train") & ~out, (split == "validation") & ~out, C, use, rule)
-        p = head.probabilities(X)
-        label = int(y[out][0])
-        flags = (p[out] >= threshold).astype(int)
-        inside = out & (split == "test")
-        others = (split == "test") & ~out & (y != label)
-        both = out | others
-        rows.append({"collection": name, "label": label, "n": int(out.sum()), "threshold": threshold,
-                     "held_out": rate_interval(flags), "in_collection": rate_interval((p_in[inside] >= t_in).astype(int)),
-                     "n_in": int(inside.sum()), "pr_auc": float(average_precision_score(y[both], p[both]))})
-    return rows
+    """:func:`held_out_rows` for the detector's head (logistic regression, ``C``) on the feature
+    blocks ``use``."""
+    X, y = _inputs(data, use), data["labels"]
+    return held_out_rows(data, lambda train: LinearHead.fit(X[train], y[train], C=C).probabilities(X), rule)
 
 
 def realistic(rate_false_alarm: float, recall: float, base_rate: float) -> float:
